@@ -1,0 +1,207 @@
+#include "cli/log_command.h"
+
+#include <iostream>
+#include <map>
+
+#include "cli/table.h"
+#include "events/event_json.h"
+#include "events/event_log.h"
+
+namespace rapport::cli {
+namespace {
+
+struct TailOptions {
+  size_t count = 20;
+  uint64_t from = 0;
+};
+
+std::string Summary(const events::EventView& e) {
+  if (!e.known_type()) return "(event type unknown to this rapport; upgrade to read it)";
+  auto j = events::PayloadToJson(e);
+  return j.is_null() ? "" : j.dump();
+}
+
+int RunTail(const GlobalOptions& g, const TailOptions& o) {
+  std::unique_ptr<events::EventLog> log;
+  Status s = OpenLog(g, false, &log);
+  if (!s.ok()) return ReportError(g, s);
+  uint64_t last = log->LastPosition();
+  uint64_t from = o.from != 0 ? o.from : (last > o.count ? last - o.count + 1 : 1);
+  std::vector<events::Event> evs;
+  s = log->ReadForward(from, o.count, &evs);
+  if (!s.ok()) return ReportError(g, s);
+  PrintEvents(g, evs);
+  return kExitOk;
+}
+
+int RunShow(const GlobalOptions& g, uint64_t position) {
+  std::unique_ptr<events::EventLog> log;
+  Status s = OpenLog(g, false, &log);
+  if (!s.ok()) return ReportError(g, s);
+  auto e = log->Get(position);
+  if (!e.ok()) return ReportError(g, e.status());
+  auto j = events::EventToJson(e->view());
+  if (g.json) {
+    std::cout << j.dump() << std::endl;
+    return kExitOk;
+  }
+  Table t({{"FIELD"}, {"VALUE", Table::Align::kLeft, 200}});
+  for (auto& [k, v] : j.items()) {
+    if (k == "payload") continue;
+    t.AddRow({k, v.is_string() ? v.get<std::string>() : v.dump()});
+  }
+  t.Print(std::cout);
+  if (j.contains("payload")) std::cout << "\npayload:\n" << j["payload"].dump(2) << std::endl;
+  return kExitOk;
+}
+
+int RunVerify(const GlobalOptions& g, bool skip_checksums) {
+  std::unique_ptr<events::EventLog> log;
+  Status s = OpenLog(g, false, &log);
+  if (!s.ok()) return ReportError(g, s);
+  events::VerifyOptions vo;
+  vo.check_file_checksums = !skip_checksums;
+  bool tty = StderrIsTerminal() && !g.json;
+  if (tty) {
+    vo.progress = [](uint64_t done, uint64_t total) {
+      int pct = total ? static_cast<int>(100 * done / total) : 100;
+      std::cerr << "\rverifying: " << done << " / " << total << " events (" << pct << "%)"
+                << std::flush;
+    };
+  }
+  auto r = log->Verify(vo);
+  if (tty) std::cerr << "\r\033[K";
+  if (!r.ok()) return ReportError(g, r.status());
+  if (g.json) {
+    nlohmann::ordered_json j;
+    j["ok"] = r->ok();
+    j["last_position"] = r->last_position;
+    j["events_checked"] = r->events_checked;
+    j["unknown_type_events"] = r->unknown_type_events;
+    j["streams_checked"] = r->streams_checked;
+    j["stream_entries_checked"] = r->stream_entries_checked;
+    j["commands_checked"] = r->commands_checked;
+    j["problem_count"] = r->problem_count;
+    j["problems"] = r->problems;
+    std::cout << j.dump() << std::endl;
+  } else {
+    std::cout << (r->ok() ? "log verified: no problems\n" : "log verification FAILED\n");
+    Table t({{"CHECKED"}, {"COUNT", Table::Align::kRight}});
+    t.AddRow({"events", std::to_string(r->events_checked)});
+    t.AddRow({"events of unknown types (skipped, not errors)",
+              std::to_string(r->unknown_type_events)});
+    t.AddRow({"streams", std::to_string(r->streams_checked)});
+    t.AddRow({"stream index entries", std::to_string(r->stream_entries_checked)});
+    t.AddRow({"commands", std::to_string(r->commands_checked)});
+    t.AddRow({"problems", std::to_string(r->problem_count)});
+    t.Print(std::cout);
+    for (const auto& p : r->problems) std::cout << "  - " << p << "\n";
+    if (r->problem_count > r->problems.size()) {
+      std::cout << "  ... and " << (r->problem_count - r->problems.size()) << " more\n";
+    }
+  }
+  if (!r->ok()) {
+    std::cerr << "rapport: corruption: the log has " << r->problem_count
+              << " problem(s); restore from a backup (`rapport restore`) or keep this "
+                 "directory for inspection"
+              << std::endl;
+    return kExitCorruption;
+  }
+  return kExitOk;
+}
+
+int RunStats(const GlobalOptions& g) {
+  std::unique_ptr<events::EventLog> log;
+  Status s = OpenLog(g, false, &log);
+  if (!s.ok()) return ReportError(g, s);
+  events::LogStats st = log->Stats();
+  std::map<std::string, uint64_t> by_type;
+  auto it = log->NewIterator({.fill_cache = false});
+  for (it->Seek(1); it->Valid(); it->Next()) ++by_type[it->event().type_name()];
+  if (!it->status().ok()) return ReportError(g, it->status());
+  auto iso = [](Micros t) { return t ? FormatIso8601(t) : std::string(); };
+  if (g.json) {
+    nlohmann::ordered_json j;
+    j["workspace_id"] = st.workspace_id;
+    j["events"] = st.last_position;
+    j["first_recorded_at"] = iso(st.first_recorded_at_us);
+    j["last_recorded_at"] = iso(st.last_recorded_at_us);
+    j["streams_estimate"] = st.estimated_streams;
+    j["commands_estimate"] = st.estimated_commands;
+    j["disk_bytes"] = st.disk_bytes;
+    j["events_by_type"] = by_type;
+    std::cout << j.dump() << std::endl;
+    return kExitOk;
+  }
+  Table t({{"STAT"}, {"VALUE", Table::Align::kRight}});
+  t.AddRow({"workspace", st.workspace_id});
+  t.AddRow({"events", std::to_string(st.last_position)});
+  t.AddRow({"first recorded", iso(st.first_recorded_at_us)});
+  t.AddRow({"last recorded", iso(st.last_recorded_at_us)});
+  t.AddRow({"streams (estimate)", std::to_string(st.estimated_streams)});
+  t.AddRow({"commands (estimate)", std::to_string(st.estimated_commands)});
+  t.AddRow({"disk bytes", std::to_string(st.disk_bytes)});
+  t.Print(std::cout);
+  std::cout << "\n";
+  Table types({{"EVENT TYPE"}, {"EVENTS", Table::Align::kRight}});
+  for (auto& [k, v] : by_type) types.AddRow({k, std::to_string(v)});
+  types.Print(std::cout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void PrintEvents(const GlobalOptions& g, const std::vector<events::Event>& evs) {
+  if (g.json) {
+    for (const auto& e : evs) std::cout << events::EventToJson(e.view()).dump() << "\n";
+    std::cout << std::flush;
+    return;
+  }
+  Table t({{"POS", Table::Align::kRight},
+           {"RECORDED AT", Table::Align::kLeft, 27},
+           {"OCCURRED AT", Table::Align::kLeft, 27},
+           {"STREAM", Table::Align::kLeft, 28},
+           {"VER", Table::Align::kRight},
+           {"TYPE"},
+           {"ACTOR", Table::Align::kLeft, 16},
+           {"PAYLOAD", Table::Align::kLeft, 60}});
+  for (const auto& e : evs) {
+    const auto& v = e.view();
+    t.AddRow({std::to_string(v.position()), FormatIso8601(v.recorded_at_us()),
+              FormatIso8601(v.occurred_at_us()),
+              std::string(v.stream_type()) + "/" + std::string(v.stream_id()),
+              std::to_string(v.stream_version()), v.type_name(), std::string(v.actor()),
+              Summary(v)});
+  }
+  t.Print(std::cout);
+}
+
+void SetupLogCommand(CLI::App* app, const GlobalOptions* g, int* exit_code) {
+  CLI::App* log = app->add_subcommand("log", "Read and check the raw event log");
+  log->require_subcommand(1);
+
+  auto tail = std::make_shared<TailOptions>();
+  CLI::App* t = log->add_subcommand("tail", "Show the newest events (or those from a position)");
+  t->add_option("-n,--count", tail->count, "How many events")->default_val(20)->check(
+      CLI::Range(size_t{1}, size_t{1000000}));
+  t->add_option("--from", tail->from, "Start at this position instead of the end")
+      ->check(CLI::PositiveNumber);
+  t->callback([g, tail, exit_code] { *exit_code = RunTail(*g, *tail); });
+
+  auto position = std::make_shared<uint64_t>(0);
+  CLI::App* show = log->add_subcommand("show", "Show one event with every envelope field");
+  show->add_option("position", *position, "Log position")->required()->check(
+      CLI::PositiveNumber);
+  show->callback([g, position, exit_code] { *exit_code = RunShow(*g, *position); });
+
+  auto skip = std::make_shared<bool>(false);
+  CLI::App* verify = log->add_subcommand(
+      "verify", "Check every event and index; exit code 7 when anything is damaged");
+  verify->add_flag("--skip-file-checksums", *skip, "Do not re-read RocksDB block checksums");
+  verify->callback([g, skip, exit_code] { *exit_code = RunVerify(*g, *skip); });
+
+  CLI::App* stats = log->add_subcommand("stats", "Size of the log and events per type");
+  stats->callback([g, exit_code] { *exit_code = RunStats(*g); });
+}
+
+}  // namespace rapport::cli

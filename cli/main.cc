@@ -1,0 +1,26 @@
+// rapport: the command-line interface of the rapport CRM. See docs/cli.md.
+#include <CLI/CLI.hpp>
+
+#include "cli/cli_context.h"
+#include "cli/demo_command.h"
+#include "cli/log_command.h"
+
+int main(int argc, char** argv) {
+  using namespace rapport::cli;
+  CLI::App app{"rapport: the event-sourced CRM whose memory is perfect", "rapport"};
+  app.require_subcommand(1);
+  app.fallthrough();  // global options are accepted after the subcommand too
+  app.set_version_flag("--version", "rapport 0.1.0");
+  GlobalOptions global;
+  AddGlobalOptions(&app, &global);
+  int exit_code = kExitOk;
+  SetupDemoCommand(&app, &global, &exit_code);
+  SetupLogCommand(&app, &global, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
+  }
+  return exit_code;
+}

@@ -1,0 +1,78 @@
+#include "events/log_iterator.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/iterator.h>
+
+#include "events/keys.h"
+
+namespace rapport::events {
+
+LogIterator::LogIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log_family,
+                         LogReadOptions options)
+    : options_(options) {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = options.fill_cache;
+  ro.readahead_size = options.readahead_bytes;
+  if (options.upto_position != 0 && options.upto_position != UINT64_MAX) {
+    upper_bound_key_ = keys::PositionKey(options.upto_position + 1);
+    upper_bound_ = std::make_unique<rocksdb::Slice>(upper_bound_key_);
+    ro.iterate_upper_bound = upper_bound_.get();
+  }
+  it_.reset(db->NewIterator(ro, log_family));
+}
+
+LogIterator::~LogIterator() = default;
+
+void LogIterator::Seek(uint64_t position) {
+  status_ = Status::Ok();
+  expected_next_ = position == 0 ? 1 : position;
+  it_->Seek(keys::PositionKey(expected_next_));
+  Settle();
+}
+
+void LogIterator::Next() {
+  it_->Next();
+  Settle();
+}
+
+void LogIterator::Settle() {
+  valid_ = false;
+  while (it_->Valid()) {
+    rocksdb::Slice key = it_->key();
+    auto pos = keys::DecodeU64(std::string_view(key.data(), key.size()));
+    if (!pos) {
+      status_ = Status::Corruption("log key of " + std::to_string(key.size()) +
+                                   " bytes is not a position (expected 8)");
+      return;
+    }
+    if (*pos != expected_next_) {
+      status_ = Status::Corruption("position " + std::to_string(expected_next_) +
+                                   " is missing from the log (next present is " +
+                                   std::to_string(*pos) + ")");
+      return;
+    }
+    rocksdb::Slice value = it_->value();
+    std::string_view bytes(value.data(), value.size());
+    Status s = VerifyEnvelopeBytes(bytes, *pos);
+    if (!s.ok()) {
+      status_ = s;
+      return;
+    }
+    ++expected_next_;
+    view_ = EventView(bytes);
+    if (options_.skip_unknown_types && !view_.known_type()) {
+      ++unknown_skipped_;
+      it_->Next();
+      continue;
+    }
+    valid_ = true;
+    return;
+  }
+  rocksdb::Status rs = it_->status();
+  if (!rs.ok()) {
+    status_ = rs.IsCorruption() ? Status::Corruption("reading the log: " + rs.ToString())
+                                : Status::IOError("reading the log: " + rs.ToString());
+  }
+}
+
+}  // namespace rapport::events

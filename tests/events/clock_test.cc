@@ -1,0 +1,48 @@
+#include "events/clock.h"
+
+#include <catch2/catch.hpp>
+
+using namespace rapport;
+
+TEST_CASE("ISO 8601 dates and instants parse to UTC microseconds", "[events][time]") {
+  CHECK(*ParseIso8601("1970-01-01") == 0);
+  CHECK(*ParseIso8601("2017-06-30") == DaysFromCivil(2017, 6, 30) * kMicrosPerDay);
+  CHECK(*ParseIso8601("2017-06-30T12:00:00Z") ==
+        DaysFromCivil(2017, 6, 30) * kMicrosPerDay + 12 * 3600 * kMicrosPerSecond);
+  CHECK(*ParseIso8601("2017-06-30T14:00:00+02:00") == *ParseIso8601("2017-06-30T12:00:00Z"));
+  CHECK(*ParseIso8601("2017-06-30T10:30-01:30") == *ParseIso8601("2017-06-30T12:00:00Z"));
+  CHECK(*ParseIso8601("20170630T120000Z") == *ParseIso8601("2017-06-30T12:00:00Z"));
+  CHECK(*ParseIso8601("2017-06-30 12:00:00.25Z") ==
+        *ParseIso8601("2017-06-30T12:00:00Z") + 250000);
+  CHECK(*ParseIso8601("2016-02-29") == DaysFromCivil(2016, 2, 29) * kMicrosPerDay);
+}
+
+TEST_CASE("malformed instants are refused with a reason", "[events][time]") {
+  for (const char* bad : {"", "2017", "2017-13-01", "2017-02-29", "2017-06-31", "2017-06-30T25:00",
+                          "2017-06-30T12:00:00Zjunk", "yesterday", "1969-12-31",
+                          "2017-06-30T12:00:00+25:00"}) {
+    INFO(bad);
+    auto r = ParseIso8601(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK(r.status().message().find("ISO 8601") != std::string::npos);
+  }
+}
+
+TEST_CASE("instants format as ISO 8601 UTC and round-trip", "[events][time]") {
+  CHECK(FormatIso8601(0) == "1970-01-01T00:00:00Z");
+  CHECK(FormatIso8601(*ParseIso8601("2017-06-30T12:34:56.5Z")) == "2017-06-30T12:34:56.5Z");
+  CHECK(FormatIsoDate(*ParseIso8601("2024-02-29T23:59:59Z")) == "2024-02-29");
+  for (Micros t : {Micros{1}, Micros{1'500'000'000'123'456}, kMaxMicros}) {
+    CHECK(*ParseIso8601(FormatIso8601(t)) == t);
+  }
+}
+
+TEST_CASE("civil dates convert both ways across centuries", "[events][time]") {
+  for (int64_t days = -800000; days < 800000; days += 997) {
+    int64_t y;
+    unsigned m, d;
+    CivilFromDays(days, &y, &m, &d);
+    REQUIRE(DaysFromCivil(y, m, d) == days);
+  }
+}
