@@ -55,7 +55,9 @@ AppendRequest OneEvent(const std::string& id, const std::string& stream_id, std:
   fb::NoteLoggedT n;
   n.activity_id = "A-" + id;
   n.body = Body(rng);
-  n.contact_ids = {stream_id};
+  n.author_id = "u-bench";
+  n.links = std::make_unique<fb::LinksT>();
+  n.links->contact_ids = {stream_id};
   fb::PayloadUnion u;
   u.Set(std::move(n));
   w.events.push_back(NewEvent::From(std::move(u)));

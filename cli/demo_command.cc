@@ -82,7 +82,9 @@ std::vector<AppendRequest> DemoRequests() {
     fb::NoteLoggedT t;
     t.activity_id = x.id;
     t.body = x.body;
-    t.contact_ids = {x.contact};
+    t.author_id = x.author;
+    t.links = std::make_unique<fb::LinksT>();
+    t.links->contact_ids = {x.contact};
     fb::PayloadUnion u;
     u.Set(std::move(t));
     out.push_back(One(std::string("demo-note-") + x.id, x.author, {"activity", x.id},
