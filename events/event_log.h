@@ -244,6 +244,11 @@ class EventLog {
   Status ReadStream(const StreamName& stream, uint64_t from_version, Direction direction,
                     size_t max_events, std::vector<Event>* out) const;
 
+  // Ids of the streams of `type`, in byte order, starting after `after` ("" for the first),
+  // at most `max`; appended to *ids.
+  Status ListStreams(std::string_view type, std::string_view after, size_t max,
+                     std::vector<std::string>* ids) const;
+
   // The last position whose recorded_at is <= t (0 if none): "the log as it was at t".
   Result<uint64_t> PositionAt(Micros t) const;
 

@@ -132,6 +132,25 @@ Status EventLog::ReadStream(const StreamName& stream, uint64_t from_version,
   return result;
 }
 
+Status EventLog::ListStreams(std::string_view type, std::string_view after, size_t max,
+                             std::vector<std::string>* ids) const {
+  std::string prefix(type);
+  prefix.push_back('\0');
+  std::string upper = prefix;
+  upper.back() = '\x01';
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, family(kHeads)));
+  std::string start = prefix + std::string(after);
+  it->Seek(start);
+  if (!after.empty() && it->Valid() && it->key() == rocksdb::Slice(start)) it->Next();
+  for (size_t n = 0; it->Valid() && n < max; it->Next(), ++n) {
+    ids->emplace_back(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+  }
+  return FromRocks(it->status(), "listing " + std::string(type) + " streams");
+}
+
 Result<uint64_t> EventLog::PositionAt(Micros t) const {
   if (t < 0) return uint64_t{0};
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kByTime)));

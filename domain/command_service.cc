@@ -1,0 +1,367 @@
+#include "domain/command_service.h"
+
+#include <algorithm>
+#include <random>
+
+#include "domain/enums.h"
+
+namespace rapport::domain {
+namespace {
+
+std::string Key(std::string_view type, std::string_view id) {
+  return std::string(type) + "/" + std::string(id);
+}
+
+std::string RandomCommandId() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  static const char* kHex = "0123456789abcdef";
+  std::string s = "cmd-";
+  for (int i = 0; i < 2; ++i) {
+    uint64_t v = rng();
+    for (int k = 0; k < 16; ++k) {
+      s.push_back(kHex[v & 0xf]);
+      v >>= 4;
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string_view IdPrefix(std::string_view type) {
+  if (type == kUser) return "U";
+  if (type == kTeam) return "T";
+  if (type == kCompany) return "CO";
+  if (type == kContact) return "C";
+  if (type == kProduct) return "P";
+  if (type == kPipeline) return "PL";
+  if (type == kDeal) return "D";
+  if (type == kContract) return "K";
+  if (type == kActivity) return "A";
+  if (type == kTask) return "TSK";
+  if (type == kTicket) return "TKT";
+  if (type == kWorkspace) return "W";
+  return "X";
+}
+
+fb::CommandResultT ErrorResult(const Status& s, const std::string& command_id) {
+  fb::CommandResultT r;
+  r.code = std::string(StatusCodeName(s.code()));
+  r.message = s.message();
+  r.command_id = command_id;
+  return r;
+}
+
+// The RecordSource decisions read through: the service's cache, under its mutex.
+class CommandService::Source final : public RecordSource {
+ public:
+  explicit Source(CommandService* s) : s_(s) {}
+  Result<const RecordState*> Load(std::string_view type, std::string_view id) override {
+    if (Directory::Holds(type)) {
+      // Directory records are always current in memory.
+      const RecordState* r = nullptr;
+      const Directory& d = s_->directory_;
+      if (type == kWorkspace) r = d.workspace();
+      else if (type == kUser) r = d.user(id);
+      else if (type == kTeam) r = d.team(id);
+      else if (type == kPipeline) r = d.pipeline(id);
+      else if (type == kProduct) r = d.product(id);
+      else if (type == kField) {
+        auto it = d.fields().find(id);
+        r = it == d.fields().end() ? nullptr : &it->second;
+      }
+      return r;
+    }
+    auto r = s_->LoadLocked(type, id);
+    if (!r.ok()) return r.status();
+    return (*r)->created ? static_cast<const RecordState*>(*r) : nullptr;
+  }
+  std::string NewId(std::string_view type) override { return s_->NewIdLocked(type); }
+  const Directory& directory() override { return s_->directory_; }
+
+ private:
+  CommandService* s_;
+};
+
+CommandService::CommandService(events::EventLog* log, ServiceOptions options)
+    : log_(log), options_(options) {}
+
+Result<std::unique_ptr<CommandService>> CommandService::Open(events::EventLog* log,
+                                                             ServiceOptions options) {
+  std::unique_ptr<CommandService> s(new CommandService(log, options));
+  std::lock_guard<std::mutex> l(s->mu_);
+  RAPPORT_RETURN_IF_ERROR(s->LoadDirectory());
+  return s;
+}
+
+Status CommandService::LoadDirectory() {
+  for (std::string_view type : {kWorkspace, kUser, kTeam, kPipeline, kProduct, kField}) {
+    std::string after;
+    for (;;) {
+      std::vector<std::string> ids;
+      RAPPORT_RETURN_IF_ERROR(log_->ListStreams(type, after, 1000, &ids));
+      if (ids.empty()) break;
+      for (const auto& id : ids) {
+        RecordState r;
+        r.type = std::string(type);
+        r.id = id;
+        RAPPORT_RETURN_IF_ERROR(RefreshLocked(&r));
+        directory_.Put(r);
+      }
+      after = ids.back();
+    }
+  }
+  return Status::Ok();
+}
+
+Status CommandService::RefreshLocked(RecordState* r) {
+  events::StreamName stream{r->type, r->id};
+  for (;;) {
+    std::vector<events::Event> evs;
+    RAPPORT_RETURN_IF_ERROR(log_->ReadStream(stream, r->version + 1,
+                                             events::EventLog::Direction::kForward, 1000, &evs));
+    for (const auto& e : evs) RAPPORT_RETURN_IF_ERROR(Apply(e.view(), r));
+    if (evs.size() < 1000) return Status::Ok();
+  }
+}
+
+void CommandService::TouchLocked(const std::string& key) {
+  auto pos = lru_pos_.find(key);
+  if (pos != lru_pos_.end()) lru_.erase(pos->second);
+  lru_.push_front(key);
+  lru_pos_[key] = lru_.begin();
+  while (lru_.size() > options_.cache_records) {
+    cache_.erase(lru_.back());
+    lru_pos_.erase(lru_.back());
+    lru_.pop_back();
+  }
+}
+
+Result<RecordState*> CommandService::LoadLocked(std::string_view type, std::string_view id) {
+  std::string key = Key(type, id);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) {
+    RecordState r;
+    r.type = std::string(type);
+    r.id = std::string(id);
+    if (Status s = events::ValidateStreamName({r.type, r.id}); !s.ok()) {
+      return Status::InvalidArgument(std::string(type) + " id '" + std::string(id) + "' is not valid");
+    }
+    RAPPORT_RETURN_IF_ERROR(RefreshLocked(&r));
+    it = cache_.emplace(key, std::move(r)).first;
+  }
+  TouchLocked(key);
+  return &it->second;
+}
+
+std::string CommandService::NewIdLocked(std::string_view type) {
+  auto it = next_id_.find(type);
+  if (it == next_id_.end()) {
+    // Start after the highest allocated-looking id of this type.
+    uint64_t max = 0;
+    std::string prefix = std::string(IdPrefix(type)) + "-";
+    std::string after;
+    for (;;) {
+      std::vector<std::string> ids;
+      if (!log_->ListStreams(type, after, 10000, &ids).ok() || ids.empty()) break;
+      for (const auto& id : ids) {
+        if (id.rfind(prefix, 0) != 0 || id.size() == prefix.size() || id.size() > prefix.size() + 18) continue;
+        bool digits = std::all_of(id.begin() + static_cast<long>(prefix.size()), id.end(),
+                                  [](char c) { return c >= '0' && c <= '9'; });
+        if (digits) max = std::max<uint64_t>(max, std::stoull(id.substr(prefix.size())));
+      }
+      after = ids.back();
+    }
+    it = next_id_.emplace(std::string(type), max + 1).first;
+  }
+  // Skip ids someone chose by hand meanwhile.
+  for (;;) {
+    std::string id = std::string(IdPrefix(type)) + "-" + std::to_string(it->second++);
+    auto v = log_->StreamVersion({std::string(type), id});
+    if (v.ok() && *v == 0 && !cache_.count(Key(type, id))) return id;
+  }
+}
+
+Result<Actor> CommandService::ActorFor(std::string_view user_id) const {
+  if (user_id == kSystemActor) {
+    return Status::PermissionDenied("'system' is rapport's own identity and cannot be used");
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  const RecordState* u = directory_.user(user_id);
+  if (u == nullptr) return Status::PermissionDenied("there is no user " + std::string(user_id));
+  if (!u->Int("active")) {
+    return Status::PermissionDenied("user " + std::string(user_id) + " is deactivated");
+  }
+  return Actor{std::string(user_id), ParseRole(u->Text("role")).value_or(fb::Role::Unspecified),
+               false};
+}
+
+Result<fb::CommandResultT> CommandService::DuplicateResult(const std::string& command_id,
+                                                           const events::CommandInfo& info) const {
+  fb::CommandResultT r;
+  r.code = "ok";
+  r.command_id = command_id;
+  r.first_position = info.first_position;
+  r.last_position = info.last_position;
+  r.duplicate = true;
+  auto first = log_->Get(info.first_position);
+  if (!first.ok()) return first.status();
+  r.record_type = std::string(first->view().stream_type());
+  r.record_id = std::string(first->view().stream_id());
+  r.version = first->view().stream_version();
+  for (uint64_t p = info.first_position + 1; p <= info.last_position; ++p) {
+    auto e = log_->Get(p);
+    if (!e.ok()) return e.status();
+    if (e->view().stream_type() == r.record_type && e->view().stream_id() == r.record_id) {
+      r.version = e->view().stream_version();
+    }
+  }
+  r.message = "already done: command " + command_id + " was applied at position " +
+              std::to_string(info.first_position);
+  return r;
+}
+
+Result<fb::CommandResultT> CommandService::Execute(const Actor& actor, const fb::CommandT& command,
+                                                   Micros now) {
+  std::string command_id = command.command_id.empty() ? RandomCommandId() : command.command_id;
+  if (!events::IsPrintableToken(command_id, 128)) {
+    return Status::InvalidArgument("command_id must be 1 to 128 printable bytes");
+  }
+  Micros occurred_at = command.occurred_at_us == 0 ? now : command.occurred_at_us;
+  if (occurred_at < 0 || occurred_at > now + options_.max_future_occurred_at) {
+    return Status::InvalidArgument("occurred_at " + FormatIso8601(occurred_at) +
+                                   " is in the future; it says when something happened");
+  }
+  if (!command.command_id.empty()) {
+    auto seen = log_->LookupCommand(command_id);
+    if (!seen.ok()) return seen.status();
+    if (*seen) return DuplicateResult(command_id, **seen);
+  }
+
+  DecideContext ctx{now, occurred_at};
+  for (int attempt = 1;; ++attempt) {
+    std::unique_lock<std::mutex> lock(mu_);
+    Decision decision;
+    for (;;) {
+      Source source(this);
+      auto d = Decide(actor, command, ctx, &source);
+      if (!d.ok()) return d.status();
+      decision = std::move(*d);
+      // A command of this process is appending to one of these streams: wait for it and
+      // decide again on what it wrote, instead of losing a race in the log.
+      bool busy = false;
+      for (const auto& w : decision.writes) {
+        busy = busy || busy_.count(Key(w.stream.type, w.stream.id)) > 0;
+      }
+      if (!busy) break;
+      busy_cv_.wait(lock);
+    }
+    fb::CommandResultT result;
+    result.code = "ok";
+    result.command_id = command_id;
+    result.record_type = decision.record_type;
+    result.record_id = decision.record_id;
+    if (decision.writes.empty()) {
+      lock.unlock();
+      auto r = Get(decision.record_type, decision.record_id);
+      if (r.ok()) result.version = r->version;
+      result.message = "no change: " + decision.record_type + " " + decision.record_id +
+                       " already had those values";
+      return result;
+    }
+    std::vector<std::string> keys;
+    for (const auto& w : decision.writes) keys.push_back(Key(w.stream.type, w.stream.id));
+    for (const auto& k : keys) busy_.insert(k);
+    lock.unlock();
+
+    events::AppendRequest req;
+    req.command_id = command_id;
+    req.actor = actor.id;
+    req.correlation_id = command.correlation_id.empty() ? command_id : command.correlation_id;
+    req.causation_id = command.causation_id;
+    req.writes = std::move(decision.writes);
+    auto appended = log_->Append(req);
+
+    lock.lock();
+    // Bring the records this command wrote (or tried to) up to date, directory included.
+    Status refreshed;
+    for (const auto& w : req.writes) {
+      if (!refreshed.ok()) break;
+      if (Directory::Holds(w.stream.type)) {
+        RecordState fresh;
+        fresh.type = w.stream.type;
+        fresh.id = w.stream.id;
+        refreshed = RefreshLocked(&fresh);
+        if (!refreshed.ok()) break;
+        if (fresh.created) directory_.Put(fresh);
+        if (w.stream.type == result.record_type && w.stream.id == result.record_id) {
+          result.version = fresh.version;
+        }
+        continue;
+      }
+      auto loaded = LoadLocked(w.stream.type, w.stream.id);
+      if (!loaded.ok()) {
+        refreshed = loaded.status();
+        break;
+      }
+      refreshed = RefreshLocked(*loaded);
+      if (w.stream.type == result.record_type && w.stream.id == result.record_id) {
+        result.version = (*loaded)->version;
+      }
+    }
+    for (const auto& k : keys) busy_.erase(k);
+    busy_cv_.notify_all();
+    lock.unlock();
+
+    if (!appended.ok()) {
+      // Only another process could have moved the stream (the log is exclusive to one
+      // process, and this one waits for its own appends); decide again unless the user
+      // named the version.
+      if (appended.status().IsConflict() && !decision.explicit_version &&
+          attempt < options_.max_attempts) {
+        continue;
+      }
+      return appended.status();
+    }
+    RAPPORT_RETURN_IF_ERROR(refreshed);
+    if (appended->duplicate) {
+      return DuplicateResult(command_id, {appended->first_position, appended->last_position,
+                                          appended->recorded_at_us});
+    }
+    result.first_position = appended->first_position;
+    result.last_position = appended->last_position;
+    return result;
+  }
+}
+
+Result<RecordState> CommandService::Get(std::string_view type, std::string_view id) {
+  std::lock_guard<std::mutex> l(mu_);
+  const RecordState* r = nullptr;
+  RecordState* cached = nullptr;
+  if (Directory::Holds(type)) {
+    Source s(this);
+    auto x = s.Load(type, id);
+    if (!x.ok()) return x.status();
+    r = *x;
+  } else {
+    auto x = LoadLocked(type, id);
+    if (!x.ok()) return x.status();
+    cached = *x;
+    RAPPORT_RETURN_IF_ERROR(RefreshLocked(cached));
+    r = cached->created ? cached : nullptr;
+  }
+  if (r == nullptr) return Status::NotFound("there is no " + std::string(type) + " " + std::string(id));
+  return *r;
+}
+
+Directory CommandService::directory() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return directory_;
+}
+
+bool CommandService::initialised() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return directory_.workspace() != nullptr;
+}
+
+}  // namespace rapport::domain

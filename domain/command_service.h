@@ -1,0 +1,104 @@
+// CommandService: the one entry point the CLI and the server share for changing the CRM.
+//
+//   Execute(actor, command, now) loads the records the command touches, decides (Decide,
+//   pure), and appends the events with the stream versions the decision was made on. A
+//   concurrent change to one of those streams is a conflict; commands that did not name an
+//   expected version are then decided again on the fresh state (up to max_attempts).
+//   Retrying a command id returns the original result and writes nothing.
+//
+// It is the only part of domain/ that does I/O, and only through events::EventLog. It keeps
+// replayed records in memory (an LRU cache: a long stream is replayed once, then only its new
+// events) and the workspace Directory current by replaying what it appends.
+//
+// Thread safety: all methods may be called concurrently. Decisions are made one at a time
+// under a mutex; appends run concurrently, so concurrent commands share the log's group
+// commit. A command whose decision writes a stream another command of this process is
+// still appending to waits for that append and decides again on its result, so concurrent
+// commands on one record do not conflict with each other (ids allocated by the abandoned
+// decision are skipped: ids are unique, not gap-free).
+#pragma once
+
+#include <list>
+#include <map>
+#include <memory>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "domain/decide.h"
+#include "events/event_log.h"
+
+namespace rapport::domain {
+
+struct ServiceOptions {
+  // Decide-and-append attempts when a concurrent change conflicts.
+  // Default: 5
+  int max_attempts = 5;
+  // Records kept replayed in memory (the directory's records are always kept).
+  // Default: 100,000
+  size_t cache_records = 100'000;
+  // How far in the future a command's occurred_at may lie (clock skew, meetings logged
+  // ahead of time). Default: 1 day
+  Micros max_future_occurred_at = kMicrosPerDay;
+};
+
+class CommandService {
+ public:
+  // Loads the workspace directory from `log`, which must outlive the service.
+  static Result<std::unique_ptr<CommandService>> Open(events::EventLog* log,
+                                                      ServiceOptions options = {});
+
+  // The acting user for `user_id`: must exist and be active. "system" is refused: rapport's
+  // own actor is Actor::System(), never a caller's identity.
+  Result<Actor> ActorFor(std::string_view user_id) const;
+
+  // Runs `command` for `actor` at `now`. On success the result names the record created or
+  // changed, its new version and the positions appended (none when nothing changed, e.g. an
+  // update setting fields to the values they have). Errors are typed Statuses; nothing is
+  // appended on error.
+  Result<fb::CommandResultT> Execute(const Actor& actor, const fb::CommandT& command, Micros now);
+
+  // The current state of a record (not_found if it never existed).
+  Result<RecordState> Get(std::string_view type, std::string_view id);
+  // A copy of the directory as it is now.
+  Directory directory() const;
+
+  // True once the workspace exists (`rapport init` ran).
+  bool initialised() const;
+
+ private:
+  class Source;
+  explicit CommandService(events::EventLog* log, ServiceOptions options);
+
+  Status LoadDirectory();
+  // The record, replayed up to the end of its stream. REQUIRES: mu_ held.
+  Result<RecordState*> LoadLocked(std::string_view type, std::string_view id);
+  // Replays events appended since the cached version. REQUIRES: mu_ held.
+  Status RefreshLocked(RecordState* r);
+  std::string NewIdLocked(std::string_view type);
+  Result<fb::CommandResultT> DuplicateResult(const std::string& command_id,
+                                             const events::CommandInfo& info) const;
+  void TouchLocked(const std::string& key);
+
+  events::EventLog* log_;
+  ServiceOptions options_;
+  mutable std::mutex mu_;
+  Directory directory_;                                   // GUARDED_BY(mu_)
+  std::unordered_map<std::string, RecordState> cache_;    // GUARDED_BY(mu_): "type/id"
+  std::list<std::string> lru_;                            // GUARDED_BY(mu_): front = newest
+  std::unordered_map<std::string, std::list<std::string>::iterator> lru_pos_;  // GUARDED_BY(mu_)
+  std::map<std::string, uint64_t, std::less<>> next_id_;  // GUARDED_BY(mu_): type -> counter
+  // Streams a command of this process is appending to ("type/id"); others wait for them.
+  std::set<std::string> busy_;                            // GUARDED_BY(mu_)
+  std::condition_variable busy_cv_;
+};
+
+// The id prefix of allocated ids of a record type ("C" for contacts: C-1, C-2, ...).
+std::string_view IdPrefix(std::string_view type);
+
+// A CommandResult carrying an error, for callers that answer with one (the server).
+fb::CommandResultT ErrorResult(const Status& s, const std::string& command_id);
+
+}  // namespace rapport::domain
