@@ -75,6 +75,9 @@ class Env {
   }
 };
 
+// An IANA time zone name ("Europe/Berlin") or "UTC" or empty.
+Status CheckTimeZone(const std::string& tz);
+
 // Validates an optional reference to a live record ("" passes).
 Status CheckRef(Env& env, std::string_view type, const std::string& id, std::string_view field);
 // Validates a list of references (each live, no duplicates).

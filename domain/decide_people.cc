@@ -3,7 +3,6 @@
 #include "domain/money.h"
 
 namespace rapport::domain::internal {
-namespace {
 
 Status CheckTimeZone(const std::string& tz) {
   if (tz.empty() || tz == "UTC") return Status::Ok();
@@ -16,6 +15,8 @@ Status CheckTimeZone(const std::string& tz) {
             : Status::InvalidArgument("time_zone: '" + tz +
                                       "' is not an IANA time zone; write e.g. Europe/Berlin or UTC");
 }
+
+namespace {
 
 // Users who are active admins, other than `except`.
 int OtherActiveAdmins(const Directory& dir, const std::string& except) {

@@ -167,6 +167,33 @@ std::vector<std::unique_ptr<fb::FieldChangeT>> MergeChanges(const RecordState& s
   return out;
 }
 
+// A company's parent once `merged` is folded into `survivor`: the survivor's own, or the
+// merged record's when the survivor had none or its parent was the merged record itself; and
+// none at all where that would make the survivor its own ancestor (docs/domain.md: parent
+// chains may not loop). Replaces any parent_company_id change MergeChanges made.
+Status MergedParent(Env& env, const RecordState& survivor, const RecordState& merged,
+                    std::vector<std::unique_ptr<fb::FieldChangeT>>* changes) {
+  const Value& mine = survivor.Get("parent_company_id");
+  std::string parent = mine.text;
+  if (parent.empty() || parent == merged.id) parent = merged.Text("parent_company_id");
+  std::string at = parent;
+  for (int depth = 0; !at.empty() && depth < 100; ++depth) {
+    if (at == survivor.id || at == merged.id) {
+      parent.clear();
+      break;
+    }
+    auto p = env.Maybe(kCompany, at);
+    if (!p.ok()) return p.status();
+    at = *p ? (*p)->Text("parent_company_id") : "";
+  }
+  std::erase_if(*changes, [](const auto& ch) { return ch->field == "parent_company_id"; });
+  if (parent != mine.text) {
+    changes->push_back(std::make_unique<fb::FieldChangeT>(MakeChange(
+        "parent_company_id", mine, parent.empty() ? NullValue() : RefValue(parent))));
+  }
+  return Status::Ok();
+}
+
 Result<Decision> MergeRecords(Env& env, const fb::MergeRecordsT& c) {
   if (c.record_type != kContact && c.record_type != kCompany) {
     return Status::InvalidArgument("record_type: only contacts and companies can be merged");
@@ -181,6 +208,9 @@ Result<Decision> MergeRecords(Env& env, const fb::MergeRecordsT& c) {
   RAPPORT_RETURN_IF_ERROR(RequireCanChange(env.actor, **survivor, env.dir));
   RAPPORT_RETURN_IF_ERROR(RequireCanChange(env.actor, **merged, env.dir));
   auto changes = MergeChanges(**survivor, **merged);
+  if (c.record_type == kCompany) {
+    RAPPORT_RETURN_IF_ERROR(MergedParent(env, **survivor, **merged, &changes));
+  }
   if (c.record_type == kContact) {
     fb::ContactMergedT e;
     e.contact_id = c.survivor_id;

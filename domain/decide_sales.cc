@@ -50,7 +50,7 @@ Result<Decision> CreatePipeline(Env& env, const fb::CreatePipelineT& c) {
   RAPPORT_RETURN_IF_ERROR(RequireAdmin(env.actor, "pipelines"));
   auto id = env.NewRecordId(kPipeline, c.pipeline_id, "pipeline_id");
   if (!id.ok()) return id.status();
-  RAPPORT_RETURN_IF_ERROR(ValidateText(c.name, "name", 100, true));
+  RAPPORT_RETURN_IF_ERROR(ValidateText(c.name, "name", 200, true));
   if (c.stages.empty()) return Status::InvalidArgument("stages: a pipeline needs at least one stage");
   if (c.stages.size() > 30) return Status::InvalidArgument("stages: at most 30");
   fb::PipelineCreatedT e;
@@ -226,6 +226,11 @@ Result<Decision> OpenDeal(Env& env, const fb::OpenDealT& c) {
   std::string currency = c.amount ? c.amount->currency : "";
   auto total = CheckLines(env, c.lines, &currency);
   if (!total.ok()) return total.status();
+  // With product lines the amount is their total (docs/domain.md), as SetDealLines keeps it.
+  if (c.amount && !c.lines.empty() && c.amount->amount_minor != *total) {
+    return Status::InvalidArgument("amount: with product lines the amount is their total, " +
+                                   FormatMoney(*total, currency) + ": leave it out or give that");
+  }
   auto custom = CheckCustom(env, kDeal, c.custom);
   if (!custom.ok()) return custom.status();
   fb::DealOpenedT e;

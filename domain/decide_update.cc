@@ -8,6 +8,7 @@
 #include "domain/money.h"
 
 namespace rapport::domain::internal {
+
 namespace {
 
 enum class Check {
@@ -216,7 +217,8 @@ Result<Value> CheckValue(Env& env, const Spec& spec, const RecordState& record, 
       RAPPORT_RETURN_IF_ERROR(ValidateCurrency(v.text, f));
       break;
     case Check::kTimeZone:
-      RAPPORT_RETURN_IF_ERROR(ValidateText(v.text, f, 64, false));
+      v.text = Trim(v.text);
+      RAPPORT_RETURN_IF_ERROR(CheckTimeZone(v.text));
       break;
     case Check::kActiveUser:
       RAPPORT_RETURN_IF_ERROR(CheckActiveUser(env, v.text, f));
@@ -286,6 +288,20 @@ Result<Value> CheckValue(Env& env, const Spec& spec, const RecordState& record, 
   return v;
 }
 
+// Which changeable fields each kind of activity has (links belong to all).
+bool ActivityHasField(const RecordState& a, const std::string& field) {
+  if (field == "contact_ids" || field == "company_ids" || field == "deal_ids" ||
+      field == "ticket_ids") {
+    return true;
+  }
+  const std::string& kind = a.Text("kind");
+  if (kind == "email") return field == "subject" || field == "body";
+  if (kind == "call") return field == "notes" || field == "outcome" || field == "duration_seconds";
+  if (kind == "meeting") return field == "title" || field == "notes";
+  if (kind == "note") return field == "body";
+  return false;  // forms: what was submitted stays as submitted
+}
+
 std::unique_ptr<fb::MoneyT> MoneyOfValue(const Value& v) {
   if (IsNull(v)) return nullptr;
   auto m = std::make_unique<fb::MoneyT>();
@@ -343,6 +359,9 @@ Result<Decision> DecideUpdate(Env& env, const fb::UpdateRecordT& c) {
     for (const auto& s : type->fields) {
       if (field == s.field) spec = &s;
     }
+    if (spec != nullptr && c.record_type == kActivity && !ActivityHasField(rec, field)) {
+      return Status::InvalidArgument(field + ": a " + rec.Text("kind") + " has no " + field);
+    }
     if (spec == nullptr) {
       return Status::InvalidArgument(field + ": " + c.record_type + " has no field '" + field +
                                      "' that can be changed; changeable: " + FieldList(*type));
@@ -379,6 +398,10 @@ Result<Decision> DecideUpdate(Env& env, const fb::UpdateRecordT& c) {
       after.Text("last_name").empty() && after.List("emails").empty()) {
     return Status::InvalidArgument("a contact needs a first_name, a last_name or an email");
   }
+  if (c.record_type == kTicket && after.Text("contact_id").empty() &&
+      after.Text("company_id").empty()) {  // as OpenTicket requires
+    return Status::InvalidArgument("a ticket needs a contact_id or a company_id (who asked?)");
+  }
   env.decision.explicit_version = c.expected_version != 0;
   if (changes.empty()) return env.Done(c.record_type, id);  // nothing differs: no events
 
@@ -397,6 +420,12 @@ Result<Decision> DecideUpdate(Env& env, const fb::UpdateRecordT& c) {
           return Status::FailedPrecondition("deal " + id + " is " + status + ": reopen it before changing its " +
                                             ch->field);
         }
+      }
+      if (ch->field == "amount" && !rec.lines.empty()) {
+        // With product lines the amount is their total (docs/domain.md).
+        return Status::FailedPrecondition("deal " + id +
+                                          " has product lines: its amount is their total; "
+                                          "change the lines instead");
       }
       if (ch->field == "amount") {
         fb::DealAmountChangedT e;

@@ -137,12 +137,25 @@ std::string ValueKindName(ValueKind kind) {
 }
 
 Result<int32_t> ParseDate(std::string_view text, std::string_view field) {
-  auto t = ParseIso8601(Trim(text));
+  std::string s = Trim(text);
+  auto t = ParseIso8601(s);
+  // Dates before 1970 (birthdays, founding dates) are dates too, though not instants the log
+  // stamps: the Gregorian calendar repeats every 400 years (146097 days), so read the same
+  // day 400·k years later and step back.
+  int64_t shift = 0;
+  if (!t.ok() && s.size() >= 4 &&
+      std::all_of(s.begin(), s.begin() + 4, [](char c) { return c >= '0' && c <= '9'; })) {
+    int year = std::stoi(s.substr(0, 4));
+    if (year < 1970) {
+      shift = (1970 - year + 399) / 400;
+      t = ParseIso8601(std::to_string(year + 400 * shift) + s.substr(4));
+    }
+  }
   if (!t.ok()) {
     return Status::InvalidArgument(std::string(field) + ": '" + std::string(text) +
                                    "' is not a date; write e.g. 2017-06-30");
   }
-  return static_cast<int32_t>(*t / kMicrosPerDay);
+  return static_cast<int32_t>(*t / kMicrosPerDay - shift * 146097);
 }
 
 Result<Value> ParseValue(ValueKind kind, std::string_view raw, std::string_view field,
@@ -182,6 +195,11 @@ Result<Value> ParseValue(ValueKind kind, std::string_view raw, std::string_view 
         if (units > INT64_MAX) return bad("a smaller number");
       }
       if (!digit) return bad("12 or 12.5");
+      // One value, one form: "250.0" is 250.
+      while (scale > 0 && units % 10 == 0) {
+        units /= 10;
+        --scale;
+      }
       int64_t u = static_cast<int64_t>(units);
       return NumberValue(neg ? -u : u, static_cast<uint8_t>(scale < 0 ? 0 : scale));
     }

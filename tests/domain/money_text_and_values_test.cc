@@ -88,8 +88,11 @@ TEST_CASE("phones, domains and ids are validated", "[domain][text]") {
 }
 
 TEST_CASE("text converts to typed values the way people write them", "[domain][values]") {
-  CHECK(ParseValue(ValueKind::Number, "12.50", "x", "EUR")->int_value == 1250);
-  CHECK(ParseValue(ValueKind::Number, "12.50", "x", "EUR")->scale == 2);
+  CHECK(ParseValue(ValueKind::Number, "12.55", "x", "EUR")->int_value == 1255);
+  CHECK(ParseValue(ValueKind::Number, "12.55", "x", "EUR")->scale == 2);
+  // One value, one form: trailing zeros do not make a different number.
+  CHECK(*ParseValue(ValueKind::Number, "12.50", "x", "EUR") == NumberValue(125, 1));
+  CHECK(*ParseValue(ValueKind::Number, "250.0", "x", "EUR") == NumberValue(250));
   CHECK(FormatValue(*ParseValue(ValueKind::Number, "-0.05", "x", "EUR")) == "-0.05");
   CHECK(ParseValue(ValueKind::Money, "99", "x", "EUR")->currency == "EUR");
   CHECK(FormatValue(*ParseValue(ValueKind::Date, "2017-06-30", "x", "")) == "2017-06-30");
