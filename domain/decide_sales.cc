@@ -9,6 +9,16 @@ namespace {
 
 int32_t Today(const Env& env) { return static_cast<int32_t>(env.ctx.occurred_at / kMicrosPerDay); }
 
+// A money field of a record as a Money table (nullptr when it has none).
+std::unique_ptr<fb::MoneyT> MoneyOf(const RecordState& r, std::string_view field) {
+  const Value& v = r.Get(field);
+  if (IsNull(v)) return nullptr;
+  auto m = std::make_unique<fb::MoneyT>();
+  m->amount_minor = v.int_value;
+  m->currency = v.currency;
+  return m;
+}
+
 Status CheckStage(const fb::StageT& s, std::string_view field) {
   RAPPORT_RETURN_IF_ERROR(ValidateRecordId(s.stage_id, std::string(field) + " stage"));
   if (s.stage_id == "won" || s.stage_id == "lost") {
@@ -314,9 +324,7 @@ Result<Decision> SetDealLines(Env& env, const fb::SetDealLinesT& c) {
   if (!c.lines.empty() && (amount.int_value != *total || amount.currency != currency)) {
     fb::DealAmountChangedT a;
     a.deal_id = c.deal_id;
-    a.old_amount = std::make_unique<fb::MoneyT>();
-    a.old_amount->amount_minor = amount.int_value;
-    a.old_amount->currency = amount.currency;
+    a.old_amount = MoneyOf(**d, "amount");
     a.new_amount = std::make_unique<fb::MoneyT>();
     a.new_amount->amount_minor = *total;
     a.new_amount->currency = currency;
@@ -353,13 +361,7 @@ Result<Decision> WinDeal(Env& env, const fb::WinDealT& c) {
   fb::DealWonT e;
   e.deal_id = c.deal_id;
   e.from_stage_id = (*d)->Text("stage_id");
-  if (c.amount) {
-    e.amount = CloneMoney(c.amount.get());
-  } else {
-    e.amount = std::make_unique<fb::MoneyT>();
-    e.amount->amount_minor = (*d)->Get("amount").int_value;
-    e.amount->currency = (*d)->Get("amount").currency;
-  }
+  e.amount = c.amount ? CloneMoney(c.amount.get()) : MoneyOf(**d, "amount");
   e.close_date = c.close_date ? *c.close_date : Today(env);
   env.EmitOn(**d, std::move(e));
   return env.Done(kDeal, c.deal_id);
@@ -443,13 +445,7 @@ Result<Decision> StartContract(Env& env, const fb::StartContractT& c) {
   e.deal_id = c.deal_id;
   e.company_id = (*d)->Text("company_id");
   e.owner_id = (*d)->Text("owner_id");
-  if (c.amount) {
-    e.amount = CloneMoney(c.amount.get());
-  } else {
-    e.amount = std::make_unique<fb::MoneyT>();
-    e.amount->amount_minor = (*d)->Get("amount").int_value;
-    e.amount->currency = (*d)->Get("amount").currency;
-  }
+  e.amount = c.amount ? CloneMoney(c.amount.get()) : MoneyOf(**d, "amount");
   e.start_date = start;
   e.renewal_date = renewal;
   e.term_months = c.term_months;
