@@ -259,6 +259,12 @@ Result<Decision> DeleteRecord(Env& env, const fb::DeleteRecordT& c) {
     fb::ActivityDeletedT e;
     e.activity_id = c.record_id;
     e.reason = c.reason;
+    const RecordState& a = **r;
+    e.links = std::make_unique<fb::LinksT>();
+    e.links->contact_ids = a.List("contact_ids");
+    e.links->company_ids = a.List("company_ids");
+    e.links->deal_ids = a.List("deal_ids");
+    e.links->ticket_ids = a.List("ticket_ids");
     env.EmitOn(**r, std::move(e));
   }
   return env.Done(c.record_type, c.record_id);

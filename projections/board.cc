@@ -1,0 +1,161 @@
+// The pipeline board and the pipeline diff (waterfall).
+#include <algorithm>
+#include <map>
+
+#include "projections/query_internal.h"
+
+namespace rapport::projections {
+namespace internal {
+
+Result<PipelineView> FindPipeline(const ReadModel& m, const AsOf& at, std::string_view id) {
+  if (id.empty()) {
+    auto all = m.org.Pipelines(at);
+    if (all.empty()) return Status::NotFound("there are no pipelines " + at.ToString());
+    return all.front();
+  }
+  PipelineView p = m.org.Pipeline(m.strings.Find(id), at);
+  if (!p.exists) {
+    return Status::NotFound("there is no pipeline " + std::string(id) +
+                            (at.is_now() ? "" : " " + at.ToString()));
+  }
+  return p;
+}
+
+std::set<Sym> TeamMembers(const ReadModel& m, const AsOf& at, std::string_view team_id) {
+  std::set<Sym> out;
+  Sym id = m.strings.Find(team_id);
+  for (const auto& t : m.org.Teams(at)) {
+    if (t.id == id) out = t.members;
+  }
+  return out;
+}
+
+}  // namespace internal
+
+using namespace internal;
+
+Result<Board> BuildBoard(const ReadModel& m, const AsOf& at, std::string_view pipeline_id) {
+  auto p = FindPipeline(m, at, pipeline_id);
+  if (!p.ok()) return p.status();
+  Converter conv(m, at);
+  Board b;
+  b.pipeline_id = m.strings.Str(p->id);
+  b.pipeline_name = m.strings.Str(p->name);
+  b.currency = conv.home();
+  std::map<Sym, size_t> column_of;
+  for (const auto& st : p->stages) {
+    column_of[st.id] = b.columns.size();
+    b.columns.push_back({m.strings.Str(st.id), m.strings.Str(st.name), st.probability, false, {}, 0, 0});
+  }
+  int32_t day = ViewDay(at);
+  m.deals.ForEach(at, [&](const DealView& d, size_t index) {
+    if (d.pipeline != p->id || d.status != DealStatus::kOpen) return;
+    auto col = column_of.find(d.stage);
+    if (col == column_of.end()) {  // a stage removed from the pipeline: its own column
+      column_of[d.stage] = b.columns.size();
+      b.columns.push_back({m.strings.Str(d.stage), m.strings.Str(d.stage) + " (removed)", 0, true, {}, 0, 0});
+      col = column_of.find(d.stage);
+    }
+    BoardColumn& c = b.columns[col->second];
+    BoardDeal x;
+    x.id = m.strings.Str(d.id);
+    x.name = m.strings.Str(d.name);
+    x.owner = m.strings.Str(d.owner);
+    x.company = m.strings.Str(d.company);
+    x.currency = m.strings.Str(d.currency);
+    x.amount = d.amount;
+    x.converted = conv.ToHome(d.amount, d.currency, day, &x.amount_home);
+    x.days_in_stage = DaysBetween(d.stage_entered_at, at.instant);
+    Micros last = m.deals.LastActivity(index, at);
+    x.days_since_activity = last > 0 ? DaysBetween(last, at.instant) : -1;
+    x.expected_close = d.expected_close;
+    if (x.converted) {
+      c.total += x.amount_home;
+      c.weighted += x.amount_home * c.probability / 100;
+    }
+    c.deals.push_back(std::move(x));
+  });
+  for (auto& c : b.columns) {
+    std::sort(c.deals.begin(), c.deals.end(), [](const BoardDeal& x, const BoardDeal& y) {
+      return x.amount_home != y.amount_home ? x.amount_home > y.amount_home : x.id < y.id;
+    });
+    b.total += c.total;
+    b.weighted += c.weighted;
+    b.deals += c.deals.size();
+  }
+  conv.Warnings(&b.warnings);
+  return b;
+}
+
+Result<PipelineDiff> DiffPipeline(const ReadModel& m, const AsOf& from, const AsOf& to,
+                                  std::string_view pipeline_id) {
+  auto p = FindPipeline(m, to, pipeline_id);
+  if (!p.ok()) {
+    p = FindPipeline(m, from, pipeline_id);
+    if (!p.ok()) return p.status();
+  }
+  PipelineView before = m.org.Pipeline(p->id, from);
+  Converter conv(m, to);
+  int32_t day = ViewDay(to);
+  PipelineDiff diff;
+  diff.pipeline_id = m.strings.Str(p->id);
+  diff.currency = conv.home();
+  // Deals of the pipeline in either view.
+  std::map<Sym, std::pair<DealView, DealView>> deals;  // id -> (from, to)
+  m.deals.ForEach(from, [&](const DealView& d, size_t) {
+    if (d.pipeline == p->id) deals[d.id].first = d;
+  });
+  m.deals.ForEach(to, [&](const DealView& d, size_t) {
+    if (d.pipeline == p->id) deals[d.id].second = d;
+  });
+  auto home = [&](const DealView& d) {
+    int64_t v = 0;
+    conv.ToHome(d.amount, d.currency, day, &v);
+    return v;
+  };
+  auto stage_index = [&](const PipelineView& pv, Sym stage) { return pv.IndexOf(stage); };
+  for (const auto& [id, pair] : deals) {
+    const DealView& a = pair.first;
+    const DealView& b = pair.second;
+    bool open_a = a.exists && a.status == DealStatus::kOpen;
+    bool open_b = b.exists && b.status == DealStatus::kOpen;
+    std::string deal_id = m.strings.Str(id);
+    std::string name = m.strings.Str(b.exists ? b.name : a.name);
+    if (open_a) diff.start += home(a);
+    if (open_b) diff.end += home(b);
+    if (!open_a && open_b) {
+      int64_t v = home(b);
+      diff.added += v;
+      diff.rows.push_back({deal_id, name, a.exists ? "reopened" : "added", "", m.strings.Str(b.stage), v});
+      continue;
+    }
+    if (open_a && !open_b) {
+      int64_t v = home(a);
+      std::string change = b.status == DealStatus::kWon ? "won" : b.status == DealStatus::kLost ? "lost" : "removed";
+      (change == "won" ? diff.won : change == "lost" ? diff.lost : diff.removed) += v;
+      diff.rows.push_back({deal_id, name, change, m.strings.Str(a.stage), "", -v});
+      continue;
+    }
+    if (!open_a || !open_b) continue;
+    if (a.stage != b.stage) {
+      int ia = stage_index(before, a.stage), ib = stage_index(*p, b.stage);
+      diff.rows.push_back({deal_id, name, ib >= ia ? "moved forward" : "moved back",
+                           m.strings.Str(a.stage), m.strings.Str(b.stage), 0});
+    }
+    int64_t va = home(a), vb = home(b);
+    if (va != vb) {
+      (vb > va ? diff.increased : diff.decreased) += vb > va ? vb - va : va - vb;
+      diff.rows.push_back({deal_id, name, vb > va ? "amount up" : "amount down",
+                           domain::FormatMoney(a.amount, m.strings.Str(a.currency)),
+                           domain::FormatMoney(b.amount, m.strings.Str(b.currency)), vb - va});
+    }
+    if (a.expected_close != b.expected_close) {
+      auto date = [](int32_t d) { return d == kNoDate ? std::string("—") : domain::FormatDate(d); };
+      diff.rows.push_back({deal_id, name, "close date", date(a.expected_close), date(b.expected_close), 0});
+    }
+  }
+  conv.Warnings(&diff.warnings);
+  return diff;
+}
+
+}  // namespace rapport::projections

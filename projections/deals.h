@@ -1,0 +1,89 @@
+// DealsProjection: every deal's history (stage moves, amounts, close dates, owners, outcomes,
+// forecast categories) and the times of the activities logged on it, so that the board, the
+// forecast, the reports and the stale-deal list can see any deal as it was in any view.
+#pragma once
+
+#include <array>
+#include <limits>
+#include <vector>
+
+#include "projections/entity_table.h"
+#include "projections/projection.h"
+
+namespace rapport::projections {
+
+inline constexpr int32_t kNoDate = std::numeric_limits<int32_t>::min();
+
+enum class DealStatus : uint8_t { kOpen = 0, kWon = 1, kLost = 2 };
+
+// A deal folded in one view.
+struct DealView {
+  bool exists = false;
+  Sym id = 0;
+  Sym name = 0, pipeline = 0, stage = 0, owner = 0, company = 0, source = 0, currency = 0;
+  DealStatus status = DealStatus::kOpen;
+  uint8_t category = 0;              // fb::ForecastCategory; 0 = from the stage
+  int64_t amount = 0;                // minor units of `currency`
+  int32_t expected_close = kNoDate;  // days since 1970-01-01
+  int32_t close_date = kNoDate;      // when won or lost
+  Micros opened_at = 0;              // occurred_at of DealOpened
+  Micros stage_entered_at = 0;       // occurred_at of the move into the current stage
+  Micros closed_at = 0;              // occurred_at of the win or loss
+  Micros last_change_at = 0;
+  uint64_t opened_position = 0;
+  // Stages the deal has been in, in first-visit order (at most 16 kept).
+  std::array<Sym, 16> reached{};
+  uint8_t reached_count = 0;
+  bool Reached(Sym stage) const;
+};
+
+class DealsProjection final : public Projection {
+ public:
+  explicit DealsProjection(Interner* strings) : s_(strings) {}
+  std::string_view name() const override { return "deals"; }
+  uint32_t version() const override { return 1; }
+  void Apply(const events::EventView& e) override;
+  void Serialize(BinaryWriter* w) const override;
+  bool Deserialize(BinaryReader* r) override;
+  void Clear() override;
+
+  // Every deal that exists in the view, folded.
+  template <typename F>
+  void ForEach(const AsOf& at, F&& f) const {
+    for (size_t i = 0; i < deals_.size(); ++i) {
+      DealView v = FoldDeal(i, at);
+      if (v.exists) f(v, i);
+    }
+  }
+  DealView Deal(Sym id, const AsOf& at) const;
+  // occurred_at of the latest activity on the deal visible in the view (0 if none).
+  Micros LastActivity(size_t deal_index, const AsOf& at) const;
+  size_t size() const { return deals_.size(); }
+
+  struct Delta {
+    uint64_t position = 0;
+    Micros occurred = 0;
+    uint16_t mask = 0;  // which of the fields below this event sets
+    uint8_t status = 0;
+    uint8_t category = 0;
+    Sym pipeline = 0, stage = 0, owner = 0, company = 0, source = 0, name = 0, currency = 0;
+    int64_t amount = 0;
+    int32_t expected_close = kNoDate;
+    int32_t close_date = kNoDate;
+  };
+  struct ActivityTime {
+    uint64_t position = 0;
+    Micros occurred = 0;
+  };
+
+ private:
+  DealView FoldDeal(size_t i, const AsOf& at) const;
+  void Push(const events::EventView& e, Delta d);
+  void NoteActivity(const events::EventView& e, const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* deals);
+
+  Interner* s_;
+  EntityTable<Delta> deals_;
+  std::vector<std::vector<ActivityTime>> activity_;  // parallel to deals_
+};
+
+}  // namespace rapport::projections

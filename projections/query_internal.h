@@ -1,0 +1,60 @@
+// Helpers shared by the query implementations (internal to projections/).
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "domain/money.h"
+#include "domain/value.h"
+#include "projections/queries.h"
+
+namespace rapport::projections::internal {
+
+// The UTC day (days since 1970-01-01) of the view's instant.
+inline int32_t ViewDay(const AsOf& at) { return static_cast<int32_t>(at.instant / kMicrosPerDay); }
+
+inline int DaysBetween(Micros from, Micros to) {
+  return from <= 0 || to < from ? 0 : static_cast<int>((to - from) / kMicrosPerDay);
+}
+
+// Converts into the home currency, remembering which conversions had no rate.
+class Converter {
+ public:
+  Converter(const ReadModel& m, const AsOf& at) : m_(m), rates_(m.org.Rates(at)) {}
+  const std::string& home() const { return rates_.home(); }
+  // false when no rate is in force (the amount should stay out of totals).
+  bool ToHome(int64_t amount, Sym currency, int32_t day, int64_t* out) {
+    const std::string& cur = m_.strings.Str(currency);
+    if (cur.empty() || cur == rates_.home()) {
+      *out = amount;
+      return true;
+    }
+    auto r = rates_.ToHome(amount, cur, day);
+    if (!r.ok()) {
+      missing_.insert(cur + " on " + domain::FormatDate(day));
+      *out = 0;
+      return false;
+    }
+    *out = *r;
+    return true;
+  }
+  void Warnings(std::vector<std::string>* out) const {
+    for (const auto& m : missing_) {
+      out->push_back("no exchange rate into " + rates_.home() + " for " + m +
+                     ": those amounts are left out of totals (set one with SetExchangeRate)");
+    }
+  }
+
+ private:
+  const ReadModel& m_;
+  domain::ExchangeRates rates_;
+  std::set<std::string> missing_;
+};
+
+// The pipeline a query is about: by id, or the first one that exists in the view.
+Result<PipelineView> FindPipeline(const ReadModel& m, const AsOf& at, std::string_view id);
+
+// Users a team has in the view, by team id ("" for none).
+std::set<Sym> TeamMembers(const ReadModel& m, const AsOf& at, std::string_view team_id);
+
+}  // namespace rapport::projections::internal
