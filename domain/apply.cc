@@ -38,6 +38,7 @@ Status Created(RecordState* s, const events::EventView& e) {
   }
   s->created = true;
   s->created_at_us = e.occurred_at_us();
+  s->created_position = e.position();
   s->created_by = std::string(e.actor());
   return Status::Ok();
 }

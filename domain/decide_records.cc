@@ -265,6 +265,7 @@ Result<Decision> DeleteRecord(Env& env, const fb::DeleteRecordT& c) {
     e.links->company_ids = a.List("company_ids");
     e.links->deal_ids = a.List("deal_ids");
     e.links->ticket_ids = a.List("ticket_ids");
+    e.created_position = a.created_position;
     env.EmitOn(**r, std::move(e));
   }
   return env.Done(c.record_type, c.record_id);

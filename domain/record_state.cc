@@ -47,7 +47,7 @@ const StageState* RecordState::Stage(std::string_view stage_id) const {
 std::string RecordState::Fingerprint() const {
   std::ostringstream o;
   o << type << '/' << id << " v" << version << " c" << created << " d" << deleted << " m"
-    << merged_into << " at" << created_at_us << '/' << updated_at_us << " by" << created_by
+    << merged_into << " at" << created_at_us << '@' << created_position << '/' << updated_at_us << " by" << created_by
     << '\n';
   for (const auto& [k, v] : fields) {
     o << k << '=' << static_cast<int>(v.kind) << ':' << v.text << ':' << v.int_value << ':'

@@ -54,6 +54,7 @@ struct RecordState {
   bool deleted = false;
   std::string merged_into;  // the survivor, once merged into another record
   Micros created_at_us = 0;  // occurred_at of the creating event
+  uint64_t created_position = 0;  // log position of the creating event
   Micros updated_at_us = 0;  // occurred_at of the latest event
   std::string created_by;    // actor of the creating event
 

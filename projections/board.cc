@@ -34,7 +34,8 @@ std::set<Sym> TeamMembers(const ReadModel& m, const AsOf& at, std::string_view t
 
 using namespace internal;
 
-Result<Board> BuildBoard(const ReadModel& m, const AsOf& at, std::string_view pipeline_id) {
+Result<Board> BuildBoard(const ReadModel& m, const AsOf& at, std::string_view pipeline_id,
+                         size_t max_deals_per_stage) {
   auto p = FindPipeline(m, at, pipeline_id);
   if (!p.ok()) return p.status();
   Converter conv(m, at);
@@ -45,18 +46,30 @@ Result<Board> BuildBoard(const ReadModel& m, const AsOf& at, std::string_view pi
   std::map<Sym, size_t> column_of;
   for (const auto& st : p->stages) {
     column_of[st.id] = b.columns.size();
-    b.columns.push_back({m.strings.Str(st.id), m.strings.Str(st.name), st.probability, false, {}, 0, 0});
+    b.columns.push_back({m.strings.Str(st.id), m.strings.Str(st.name), st.probability, false, {}, 0, 0, 0});
   }
   int32_t day = ViewDay(at);
-  m.deals.ForEach(at, [&](const DealView& d, size_t index) {
-    if (d.pipeline != p->id || d.status != DealStatus::kOpen) return;
+  m.deals.ForEachIn(p->id, at, [&](const DealView& d, size_t index) {
+    if (d.status != DealStatus::kOpen) return;
     auto col = column_of.find(d.stage);
     if (col == column_of.end()) {  // a stage removed from the pipeline: its own column
       column_of[d.stage] = b.columns.size();
-      b.columns.push_back({m.strings.Str(d.stage), m.strings.Str(d.stage) + " (removed)", 0, true, {}, 0, 0});
+      b.columns.push_back({m.strings.Str(d.stage), m.strings.Str(d.stage) + " (removed)", 0, true, {}, 0, 0, 0});
       col = column_of.find(d.stage);
     }
     BoardColumn& c = b.columns[col->second];
+    ++c.count;
+    int64_t home = 0;
+    bool converted = conv.ToHome(d.amount, d.currency, day, &home);
+    if (converted) {
+      c.total += home;
+      c.weighted += home * c.probability / 100;
+    }
+    // Keep only the largest deals of each stage when asked to (totals count them all).
+    if (max_deals_per_stage && c.deals.size() >= max_deals_per_stage &&
+        home <= c.deals.back().amount_home) {
+      return;
+    }
     BoardDeal x;
     x.id = m.strings.Str(d.id);
     x.name = m.strings.Str(d.name);
@@ -64,24 +77,23 @@ Result<Board> BuildBoard(const ReadModel& m, const AsOf& at, std::string_view pi
     x.company = m.strings.Str(d.company);
     x.currency = m.strings.Str(d.currency);
     x.amount = d.amount;
-    x.converted = conv.ToHome(d.amount, d.currency, day, &x.amount_home);
+    x.amount_home = home;
+    x.converted = converted;
     x.days_in_stage = DaysBetween(d.stage_entered_at, at.instant);
     Micros last = m.deals.LastActivity(index, at);
     x.days_since_activity = last > 0 ? DaysBetween(last, at.instant) : -1;
     x.expected_close = d.expected_close;
-    if (x.converted) {
-      c.total += x.amount_home;
-      c.weighted += x.amount_home * c.probability / 100;
-    }
-    c.deals.push_back(std::move(x));
+    // Largest first; ties by id.
+    auto before = [](const BoardDeal& a, const BoardDeal& z) {
+      return a.amount_home != z.amount_home ? a.amount_home > z.amount_home : a.id < z.id;
+    };
+    c.deals.insert(std::upper_bound(c.deals.begin(), c.deals.end(), x, before), std::move(x));
+    if (max_deals_per_stage && c.deals.size() > max_deals_per_stage) c.deals.pop_back();
   });
   for (auto& c : b.columns) {
-    std::sort(c.deals.begin(), c.deals.end(), [](const BoardDeal& x, const BoardDeal& y) {
-      return x.amount_home != y.amount_home ? x.amount_home > y.amount_home : x.id < y.id;
-    });
     b.total += c.total;
     b.weighted += c.weighted;
-    b.deals += c.deals.size();
+    b.deals += c.count;
   }
   conv.Warnings(&b.warnings);
   return b;
@@ -102,12 +114,8 @@ Result<PipelineDiff> DiffPipeline(const ReadModel& m, const AsOf& from, const As
   diff.currency = conv.home();
   // Deals of the pipeline in either view.
   std::map<Sym, std::pair<DealView, DealView>> deals;  // id -> (from, to)
-  m.deals.ForEach(from, [&](const DealView& d, size_t) {
-    if (d.pipeline == p->id) deals[d.id].first = d;
-  });
-  m.deals.ForEach(to, [&](const DealView& d, size_t) {
-    if (d.pipeline == p->id) deals[d.id].second = d;
-  });
+  m.deals.ForEachIn(p->id, from, [&](const DealView& d, size_t) { deals[d.id].first = d; });
+  m.deals.ForEachIn(p->id, to, [&](const DealView& d, size_t) { deals[d.id].second = d; });
   auto home = [&](const DealView& d) {
     int64_t v = 0;
     conv.ToHome(d.amount, d.currency, day, &v);

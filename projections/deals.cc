@@ -202,6 +202,9 @@ void DealsProjection::Apply(const events::EventView& e) {
 DealView DealsProjection::FoldDeal(size_t i, const AsOf& at) const {
   DealView v;
   v.id = deals_.id(i);
+  const auto& ds = deals_.deltas(i);
+  // A deal opened after a recorded view's position is not in it: skip the fold.
+  if (ds.empty() || (at.mode == AsOf::Mode::kRecorded && ds.front().position > at.position)) return v;
   Fold(deals_.deltas(i), at, [&](const Delta& d) {
     if (d.mask & kOpened) {
       v.exists = true;

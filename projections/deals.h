@@ -55,6 +55,17 @@ class DealsProjection final : public Projection {
       if (v.exists) f(v, i);
     }
   }
+  // Only the deals of one pipeline (deals never change pipeline, so no fold is needed to skip
+  // the others).
+  template <typename F>
+  void ForEachIn(Sym pipeline, const AsOf& at, F&& f) const {
+    for (size_t i = 0; i < deals_.size(); ++i) {
+      const auto& ds = deals_.deltas(i);
+      if (ds.empty() || ds.front().pipeline != pipeline) continue;
+      DealView v = FoldDeal(i, at);
+      if (v.exists) f(v, i);
+    }
+  }
   DealView Deal(Sym id, const AsOf& at) const;
   // occurred_at of the latest activity on the deal visible in the view (0 if none).
   Micros LastActivity(size_t deal_index, const AsOf& at) const;

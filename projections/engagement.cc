@@ -44,7 +44,6 @@ void EngagementProjection::Apply(const events::EventView& e) {
     a.occurred = e.occurred_at_us();
     a.author = s_->Intern(author && author->size() ? Str(author) : e.actor());
     a.kind = kind;
-    activity_index_[s_->Intern(e.stream_id())] = static_cast<uint32_t>(activities_.size());
     activities_.push_back(a);
   };
   switch (e.type()) {
@@ -94,10 +93,13 @@ void EngagementProjection::Apply(const events::EventView& e) {
       activity(ActivityKind::kForm, nullptr);
       return;
     case fb::Payload::ActivityDeleted: {
-      auto it = activity_index_.find(s_->Find(e.stream_id()));
-      if (it != activity_index_.end()) {
-        activities_[it->second].deleted_position = e.position();
-        activities_[it->second].deleted_occurred = e.occurred_at_us();
+      // The activity is found by the position of the event that logged it.
+      uint64_t created = e.payload_as<fb::ActivityDeleted>()->created_position();
+      auto it = std::lower_bound(activities_.begin(), activities_.end(), created,
+                                 [](const ActivityRecord& a, uint64_t p) { return a.position < p; });
+      if (it != activities_.end() && it->position == created) {
+        it->deleted_position = e.position();
+        it->deleted_occurred = e.occurred_at_us();
       }
       return;
     }
@@ -156,15 +158,6 @@ void EngagementProjection::Serialize(BinaryWriter* w) const {
     w->Var(a.deleted_position == UINT64_MAX ? 0 : a.deleted_position);
     w->SVar(a.deleted_occurred);
   }
-  // activity_index_ in activity order, so the bytes do not depend on hash order.
-  std::vector<std::pair<uint32_t, Sym>> idx;
-  for (const auto& [id, i] : activity_index_) idx.emplace_back(i, id);
-  std::sort(idx.begin(), idx.end());
-  w->Var(idx.size());
-  for (const auto& [i, id] : idx) {
-    w->Var(i);
-    w->Var(id);
-  }
 }
 
 bool EngagementProjection::Deserialize(BinaryReader* r) {
@@ -180,20 +173,12 @@ bool EngagementProjection::Deserialize(BinaryReader* r) {
     a.deleted_position = del == 0 ? UINT64_MAX : del;
     a.deleted_occurred = r->SVar();
   }
-  uint64_t n = r->Count(2);
-  for (uint64_t k = 0; k < n && r->ok(); ++k) {
-    uint32_t i = static_cast<uint32_t>(r->Var());
-    Sym id = static_cast<Sym>(r->Var());
-    if (i >= activities_.size()) return false;
-    activity_index_[id] = i;
-  }
   return r->ok();
 }
 
 void EngagementProjection::Clear() {
   contacts_.Clear();
   activities_.clear();
-  activity_index_.clear();
 }
 
 }  // namespace rapport::projections

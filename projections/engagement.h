@@ -63,8 +63,7 @@ class EngagementProjection final : public Projection {
  private:
   Interner* s_;
   EntityTable<Delta> contacts_;
-  std::vector<ActivityRecord> activities_;
-  std::unordered_map<Sym, uint32_t> activity_index_;  // activity id -> index in activities_
+  std::vector<ActivityRecord> activities_;  // in log order: found by position
 };
 
 }  // namespace rapport::projections

@@ -1,6 +1,7 @@
 #include "projections/engine.h"
 
 #include <filesystem>
+#include <future>
 
 namespace rapport::projections {
 
@@ -60,6 +61,34 @@ AsOf ProjectionEngine::Resolve(AsOf at) const {
   return at;
 }
 
+namespace {
+
+// Events copied out of the iterator, so two threads can apply them while the next batch is
+// read.
+struct Batch {
+  std::string bytes;
+  std::vector<std::pair<uint32_t, uint32_t>> spans;  // offset, size
+  void Clear() {
+    bytes.clear();
+    spans.clear();
+  }
+  events::EventView At(size_t i) const {
+    return events::EventView(std::string_view(bytes.data() + spans[i].first, spans[i].second));
+  }
+};
+
+// Reads up to `n` events (already verified by the iterator) into `b`.
+void Fill(events::LogIterator* it, size_t n, Batch* b) {
+  b->Clear();
+  for (size_t k = 0; k < n && it->Valid(); ++k, it->Next()) {
+    std::string_view v = it->event().bytes();
+    b->spans.emplace_back(static_cast<uint32_t>(b->bytes.size()), static_cast<uint32_t>(v.size()));
+    b->bytes.append(v);
+  }
+}
+
+}  // namespace
+
 Status ProjectionEngine::ApplyUpTo(uint64_t end, bool report_progress) {
   uint64_t start = position_.load();
   if (end <= start) return Status::Ok();
@@ -67,20 +96,29 @@ Status ProjectionEngine::ApplyUpTo(uint64_t end, bool report_progress) {
   auto it = log_->NewIterator({.upto_position = end, .fill_cache = false, .readahead_bytes = 2 << 20});
   it->Seek(start + 1);
   uint64_t applied = 0;
-  while (it->Valid()) {
+  constexpr size_t kBatch = 4096;
+  Batch current, next;
+  Fill(it.get(), kBatch, &current);
+  while (!current.spans.empty()) {
     {
       std::unique_lock<std::shared_mutex> l(mu_);
-      for (int n = 0; n < 4096 && it->Valid(); ++n, it->Next()) {
-        model_.Apply(it->event());
-        ++applied;
-      }
+      // Timelines and search on a second thread, the rest here; then read the next batch
+      // while the second thread finishes.
+      auto other = std::async(std::launch::async, [&] {
+        for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 1);
+      });
+      for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 0);
+      Fill(it.get(), kBatch, &next);
+      other.get();
+      applied += current.spans.size();
       position_.store(model_.position());
     }
+    std::swap(current, next);
     {
       std::lock_guard<std::mutex> w(wait_mu_);
     }
     wait_cv_.notify_all();
-    if (report_progress && options_.progress && (applied % (1 << 16)) < 4096) {
+    if (report_progress && options_.progress && (applied % (1 << 16)) < kBatch) {
       options_.progress(position_.load(), end);
     }
   }

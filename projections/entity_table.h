@@ -10,6 +10,7 @@
 
 #include "projections/as_of.h"
 #include "projections/binary_io.h"
+#include "projections/flat_map.h"
 #include "projections/interner.h"
 
 namespace rapport::projections {
@@ -21,21 +22,21 @@ class EntityTable {
   std::vector<Delta>& Of(Sym id) { return deltas_[Index(id)]; }
   // The dense index of `id` (first-seen order), created on first use.
   uint32_t Index(Sym id) {
-    auto [it, added] = index_.emplace(id, static_cast<uint32_t>(ids_.size()));
+    auto [index, added] = index_.Insert(id, static_cast<uint32_t>(ids_.size()));
     if (added) {
       ids_.push_back(id);
       deltas_.emplace_back();
     }
-    return it->second;
+    return index;
   }
   // The index of `id`, or -1.
   int64_t IndexOf(Sym id) const {
-    auto it = index_.find(id);
-    return it == index_.end() ? -1 : it->second;
+    const uint32_t* i = index_.Find(id);
+    return i ? *i : -1;
   }
   const std::vector<Delta>* Find(Sym id) const {
-    auto it = index_.find(id);
-    return it == index_.end() ? nullptr : &deltas_[it->second];
+    const uint32_t* i = index_.Find(id);
+    return i ? &deltas_[*i] : nullptr;
   }
   size_t size() const { return ids_.size(); }
   Sym id(size_t i) const { return ids_[i]; }
@@ -44,7 +45,7 @@ class EntityTable {
   void Clear() {
     ids_.clear();
     deltas_.clear();
-    index_.clear();
+    index_.Clear();
   }
 
   void Serialize(BinaryWriter* w, const std::function<void(BinaryWriter*, const Delta&)>& put) const {
@@ -74,7 +75,7 @@ class EntityTable {
  private:
   std::vector<Sym> ids_;
   std::vector<std::vector<Delta>> deltas_;
-  std::unordered_map<Sym, uint32_t> index_;
+  FlatMap index_;  // Sym -> index
 };
 
 // Folds the deltas `at` can see, in log order.

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "domain/enums.h"
+#include "projections/flat_map.h"
 #include "projections/query_internal.h"
 
 namespace rapport::projections {
@@ -47,22 +48,37 @@ Forecast BuildForecast(const ReadModel& m, const AsOf& at, const ForecastOptions
 
   // The win rate each stage actually achieved: of the closed deals that were ever in it,
   // how many were won.
-  std::map<std::pair<Sym, Sym>, std::pair<size_t, size_t>> reached;  // (pipeline, stage) -> closed, won
-  m.deals.ForEach(at, [&](const DealView& d, size_t) {
-    if (d.status == DealStatus::kOpen) return;
-    for (uint8_t i = 0; i < d.reached_count; ++i) {
-      auto& r = reached[{d.pipeline, d.reached[i]}];
-      ++r.first;
-      if (d.status == DealStatus::kWon) ++r.second;
-    }
-  });
-  std::map<std::pair<Sym, Sym>, double> rate;
+  // One pass over the deals: closed ones count for the stage rates, the rest are kept for
+  // the rows once the rates are known.
+  auto key = [](Sym pipeline, Sym stage) { return (uint64_t{pipeline} << 32) | stage; };
+  FlatMap reached_index;
+  std::vector<std::pair<size_t, size_t>> reached;  // closed, won
+  std::vector<DealView> rest;
+  if (!filtered_out_all) {
+    m.deals.ForEach(at, [&](const DealView& d, size_t) {
+      if (d.status != DealStatus::kOpen) {
+        for (uint8_t i = 0; i < d.reached_count; ++i) {
+          auto [idx, added] = reached_index.Insert(key(d.pipeline, d.reached[i]), static_cast<uint32_t>(reached.size()));
+          if (added) reached.emplace_back(0, 0);
+          ++reached[idx].first;
+          if (d.status == DealStatus::kWon) ++reached[idx].second;
+        }
+      }
+      if (pipeline_filter && d.pipeline != pipeline_filter) return;
+      if (owner_filter && d.owner != owner_filter) return;
+      if (d.status != DealStatus::kLost) rest.push_back(d);
+    });
+  }
+  FlatMap rate_index;
+  std::vector<double> rate;
   for (const auto& [pid, p] : pipelines) {
     if (pipeline_filter && pid != pipeline_filter) continue;
     for (const auto& st : p.stages) {
-      auto r = reached[{pid, st.id}];
+      const uint32_t* idx = reached_index.Find(key(pid, st.id));
+      std::pair<size_t, size_t> r = idx ? reached[*idx] : std::make_pair(size_t{0}, size_t{0});
       double x = r.first ? static_cast<double>(r.second) / static_cast<double>(r.first) : 0.0;
-      rate[{pid, st.id}] = x;
+      rate_index.Set(key(pid, st.id), static_cast<uint32_t>(rate.size()));
+      rate.push_back(x);
       f.rates.push_back({m.strings.Str(pid), m.strings.Str(st.id), m.strings.Str(st.name), st.probability,
                          r.first, r.second, x});
     }
@@ -90,19 +106,18 @@ Forecast BuildForecast(const ReadModel& m, const AsOf& at, const ForecastOptions
     return {""};
   };
   int32_t today = ViewDay(at);
-  if (!filtered_out_all) {
-    m.deals.ForEach(at, [&](const DealView& d, size_t) {
-      if (pipeline_filter && d.pipeline != pipeline_filter) return;
-      if (owner_filter && d.owner != owner_filter) return;
+  {
+    for (const DealView& d : rest) {
       auto pit = pipelines.find(d.pipeline);
       if (d.status == DealStatus::kOpen) {
         const StageDef* st = pit == pipelines.end() ? nullptr : pit->second.Stage(d.stage);
         int prob = st ? st->probability : 0;
         int cat = CategoryOf(d, prob);
-        if (cat == 4) return;  // omitted from the forecast
+        if (cat == 4) continue;  // omitted from the forecast
         int64_t v = 0;
-        if (!conv.ToHome(d.amount, d.currency, today, &v)) return;
-        double hist = rate.count({d.pipeline, d.stage}) ? rate[{d.pipeline, d.stage}] : 0.0;
+        if (!conv.ToHome(d.amount, d.currency, today, &v)) continue;
+        const uint32_t* ri = rate_index.Find(key(d.pipeline, d.stage));
+        double hist = ri ? rate[*ri] : 0.0;
         for (const auto& g : groups_of(d.owner)) {
           ForecastRow& r = rows[{PeriodOf(d.expected_close, o.period), g}];
           r.open += v;
@@ -113,14 +128,14 @@ Forecast BuildForecast(const ReadModel& m, const AsOf& at, const ForecastOptions
         }
       } else if (d.status == DealStatus::kWon) {
         int64_t v = 0;
-        if (!conv.ToHome(d.amount, d.currency, d.close_date, &v)) return;
+        if (!conv.ToHome(d.amount, d.currency, d.close_date, &v)) continue;
         for (const auto& g : groups_of(d.owner)) {
           ForecastRow& r = rows[{PeriodOf(d.close_date, o.period), g}];
           r.won += v;
           ++r.won_deals;
         }
       }
-    });
+    }
   }
   for (auto& [key, r] : rows) {
     r.period = key.first;

@@ -31,8 +31,9 @@ struct BoardColumn {
   std::string stage_id, name;
   int probability = 0;
   bool removed = false;  // a stage the pipeline no longer has; deals still in it
-  std::vector<BoardDeal> deals;
-  int64_t total = 0, weighted = 0;  // home currency
+  std::vector<BoardDeal> deals;     // largest first (at most max_deals_per_stage)
+  int64_t total = 0, weighted = 0;  // home currency, over every deal in the stage
+  size_t count = 0;                 // every deal in the stage
 };
 struct Board {
   std::string pipeline_id, pipeline_name, currency;
@@ -41,9 +42,11 @@ struct Board {
   size_t deals = 0;
   std::vector<std::string> warnings;
 };
-// The open deals of a pipeline by stage ("" = the first pipeline). Amounts convert at the
-// view's day. not_found for an unknown pipeline.
-Result<Board> BuildBoard(const ReadModel& m, const AsOf& at, std::string_view pipeline_id);
+// The open deals of a pipeline by stage ("" = the first pipeline), largest first, at most
+// `max_deals_per_stage` listed per stage (0: all); counts and totals cover every deal.
+// Amounts convert at the view's day. not_found for an unknown pipeline.
+Result<Board> BuildBoard(const ReadModel& m, const AsOf& at, std::string_view pipeline_id,
+                         size_t max_deals_per_stage = 0);
 
 // ---- Pipeline diff (waterfall) ----
 struct DiffRow {

@@ -36,7 +36,7 @@ Json ToJson(const Board& b) {
     col["name"] = c.name;
     col["probability"] = c.probability;
     if (c.removed) col["removed"] = true;
-    col["count"] = c.deals.size();
+    col["count"] = c.count;
     col["total"] = M(c.total, b.currency);
     col["total_minor"] = c.total;
     col["weighted"] = M(c.weighted, b.currency);

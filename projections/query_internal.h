@@ -20,11 +20,16 @@ inline int DaysBetween(Micros from, Micros to) {
 // Converts into the home currency, remembering which conversions had no rate.
 class Converter {
  public:
-  Converter(const ReadModel& m, const AsOf& at) : m_(m), rates_(m.org.Rates(at)) {}
+  Converter(const ReadModel& m, const AsOf& at)
+      : m_(m), rates_(m.org.Rates(at)), home_sym_(m.strings.Find(rates_.home())) {}
   const std::string& home() const { return rates_.home(); }
   // false when no rate is in force (the amount should stay out of totals).
   bool ToHome(int64_t amount, Sym currency, int32_t day, int64_t* out) {
-    const std::string& cur = m_.strings.Str(currency);
+    if (currency == home_sym_ || currency == 0) {
+      *out = amount;
+      return true;
+    }
+    std::string cur = m_.strings.Str(currency);
     if (cur.empty() || cur == rates_.home()) {
       *out = amount;
       return true;
@@ -48,6 +53,7 @@ class Converter {
  private:
   const ReadModel& m_;
   domain::ExchangeRates rates_;
+  Sym home_sym_;
   std::set<std::string> missing_;
 };
 

@@ -14,11 +14,21 @@ ReadModel::ReadModel() {
 }
 
 void ReadModel::Apply(const events::EventView& e) {
-  ++events_applied_;
-  if (!e.known_type()) ++unknown_skipped_;
-  for (size_t i = 0; i < all_.size(); ++i) {
+  ApplyGroup(e, 0);
+  ApplyGroup(e, 1);
+}
+
+void ReadModel::ApplyGroup(const events::EventView& e, int group) {
+  // all_ is {org, deals, work, engagement, timeline, search}: the first four are group 0.
+  size_t from = group == 0 ? 0 : 4, to = group == 0 ? 4 : all_.size();
+  if (group == 0) {
+    ++events_applied_;
+    if (!e.known_type()) ++unknown_skipped_;
+  }
+  bool known = e.known_type();
+  for (size_t i = from; i < to; ++i) {
     if (e.position() <= applied_[i]) continue;
-    if (e.known_type()) all_[i]->Apply(e);
+    if (known) all_[i]->Apply(e);
     applied_[i] = e.position();
   }
 }

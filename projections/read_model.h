@@ -31,6 +31,10 @@ class ReadModel {
 
   // Applies `e` to every projection that has not applied its position yet.
   void Apply(const events::EventView& e);
+  // The same, split in two groups that share no state and may run on two threads at once:
+  // group 0 (org, deals, work, engagement: the shared strings) and group 1 (timeline,
+  // search: their own strings). Apply(e) == ApplyGroup(e, 0) then ApplyGroup(e, 1).
+  void ApplyGroup(const events::EventView& e, int group);
   // The position every projection has reached (the smallest of them).
   uint64_t position() const;
   void Clear();
@@ -46,8 +50,8 @@ class ReadModel {
   DealsProjection deals{&strings};
   WorkProjection work{&strings};
   EngagementProjection engagement{&strings};
-  TimelineProjection timeline{&strings};
-  SearchProjection search{&strings};
+  TimelineProjection timeline;  // keeps its own strings: applied beside the others
+  SearchProjection search;      // likewise
 
   const std::vector<Projection*>& all() const { return all_; }
   uint64_t applied(size_t i) const { return applied_[i]; }

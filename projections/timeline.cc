@@ -1,7 +1,6 @@
 #include "projections/timeline.h"
 
 #include <algorithm>
-#include <map>
 
 #include "events/schema/payloads_generated.h"
 
@@ -12,33 +11,107 @@ std::string_view Str(const flatbuffers::String* s) {
   return s ? std::string_view(s->data(), s->size()) : std::string_view();
 }
 
-std::string Key(std::string_view type, std::string_view id) {
-  std::string k(type);
-  k.push_back('/');
-  k.append(id);
-  return k;
-}
-
-// Serialises an unordered map in key order, so the bytes do not depend on hash order.
-template <typename V, typename Put>
-void PutMap(BinaryWriter* w, const std::unordered_map<Sym, V>& m, Put put) {
-  std::vector<Sym> keys;
-  keys.reserve(m.size());
-  for (const auto& [k, v] : m) keys.push_back(k);
-  std::sort(keys.begin(), keys.end());
-  w->Var(keys.size());
-  for (Sym k : keys) {
-    w->Var(k);
-    put(m.at(k));
+uint64_t TypeCode(std::string_view type) {
+  switch (type.size()) {
+    case 4:
+      return type == "deal" ? 3 : type == "task" ? 4 : 0;
+    case 6:
+      return type == "ticket" ? 5 : 0;
+    case 7:
+      return type == "contact" ? 1 : type == "company" ? 2 : 0;
+    default:
+      return 0;
   }
 }
 
 }  // namespace
 
-void TimelineProjection::Add(std::string_view type, std::string_view id,
-                             const events::EventView& e) {
-  if (id.empty()) return;
-  std::vector<TimelineEntry>& list = entries_[s_->Intern(Key(type, id))];
+// Ids of the shape rapport allocates ("C-123": 1-4 capital letters, a dash, 1-12 digits, no
+// leading zero) are packed into the key without interning: bit 63 set, the type code in bits
+// 60-62, the letters in bits 40-59 (5 bits each), the number in bits 0-39. Other ids are
+// interned: the type code in bits 32-34, the string's number below.
+static uint64_t PackedKey(uint64_t code, std::string_view id) {
+  size_t dash = id.find('-');
+  if (dash == 0 || dash == std::string_view::npos || dash > 4) return 0;
+  size_t digits = id.size() - dash - 1;
+  if (digits == 0 || digits > 12 || id[dash + 1] == '0') return 0;
+  uint64_t prefix = 0;
+  for (size_t i = 0; i < dash; ++i) {
+    char c = id[i];
+    if (c < 'A' || c > 'Z') return 0;
+    prefix = prefix * 32 + static_cast<uint64_t>(c - 'A' + 1);
+  }
+  uint64_t n = 0;
+  for (size_t i = dash + 1; i < id.size(); ++i) {
+    char c = id[i];
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (n >= (uint64_t{1} << 40)) return 0;
+  return (uint64_t{1} << 63) | (code << 60) | (prefix << 40) | n;
+}
+
+uint64_t TimelineProjection::Key(std::string_view type, std::string_view id) {
+  if (id.empty()) return 0;
+  uint64_t code = TypeCode(type);
+  if (uint64_t packed = PackedKey(code, id)) return packed;
+  return (code << 32) | strings_.Intern(id);
+}
+
+uint64_t TimelineProjection::FindKey(std::string_view type, std::string_view id) const {
+  if (id.empty()) return 0;
+  uint64_t code = TypeCode(type);
+  if (uint64_t packed = PackedKey(code, id)) return packed;
+  Sym sym = strings_.Find(id);
+  return sym == 0 ? 0 : (code << 32) | sym;
+}
+
+namespace {
+uint64_t Mix(uint64_t k) {
+  k ^= k >> 30;
+  k *= 0xbf58476d1ce4e5b9ULL;
+  k ^= k >> 27;
+  k *= 0x94d049bb133111ebULL;
+  return k ^ (k >> 31);
+}
+}  // namespace
+
+std::vector<TimelineEntry>& TimelineProjection::List(uint64_t key) {
+  if ((slot_count_ + 1) * 10 > slots_.size() * 7) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    size_t mask = slots_.size() - 1;
+    for (auto& s : old) {
+      if (s.key == 0) continue;
+      size_t i = Mix(s.key) & mask;
+      while (slots_[i].key != 0) i = (i + 1) & mask;
+      slots_[i] = std::move(s);
+    }
+  }
+  size_t mask = slots_.size() - 1;
+  for (size_t i = Mix(key) & mask;; i = (i + 1) & mask) {
+    if (slots_[i].key == key) return slots_[i].list;
+    if (slots_[i].key == 0) {
+      slots_[i].key = key;
+      ++slot_count_;
+      keys_.push_back(key);
+      return slots_[i].list;
+    }
+  }
+}
+
+const std::vector<TimelineEntry>* TimelineProjection::FindList(uint64_t key) const {
+  if (slots_.empty() || key == 0) return nullptr;
+  size_t mask = slots_.size() - 1;
+  for (size_t i = Mix(key) & mask;; i = (i + 1) & mask) {
+    if (slots_[i].key == key) return &slots_[i].list;
+    if (slots_[i].key == 0) return nullptr;
+  }
+}
+
+void TimelineProjection::Add(uint64_t key, const events::EventView& e) {
+  if (key == 0) return;
+  std::vector<TimelineEntry>& list = List(key);
   TimelineEntry entry{e.occurred_at_us(), e.position()};
   if (!list.empty() && list.back().position == entry.position) return;  // listed once
   if (list.empty() || !(entry < list.back())) {
@@ -48,16 +121,25 @@ void TimelineProjection::Add(std::string_view type, std::string_view id,
   }
 }
 
+std::vector<uint64_t>& TimelineProjection::WorkLinks(uint64_t key) {
+  auto [index, added] = work_index_.Insert(key, static_cast<uint32_t>(work_links_.size()));
+  if (added) {
+    work_keys_.push_back(key);
+    work_links_.emplace_back();
+  }
+  return work_links_[index];
+}
+
 void TimelineProjection::AddLinks(const fb::Links* l, const events::EventView& e, bool remember) {
   if (!l) return;
-  std::vector<Sym>* keys =
-      remember ? &work_links_[s_->Intern(Key(e.stream_type(), e.stream_id()))] : nullptr;
+  std::vector<uint64_t>* keys = remember ? &WorkLinks(Key(e.stream_type(), e.stream_id())) : nullptr;
   auto each = [&](const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* ids,
                   std::string_view type) {
     if (!ids) return;
     for (const auto* id : *ids) {
-      Add(type, Str(id), e);
-      if (keys) keys->push_back(s_->Intern(Key(type, Str(id))));
+      uint64_t k = Key(type, Str(id));
+      Add(k, e);
+      if (keys) keys->push_back(k);
     }
   };
   each(l->contact_ids(), "contact");
@@ -67,42 +149,48 @@ void TimelineProjection::AddLinks(const fb::Links* l, const events::EventView& e
 
 void TimelineProjection::Apply(const events::EventView& e) {
   std::string_view type = e.stream_type();
-  if (type == "contact" || type == "company" || type == "deal") Add(type, e.stream_id(), e);
+  uint64_t code = TypeCode(type);
+  if (code >= 1 && code <= 3) Add(Key(type, e.stream_id()), e);
 
   switch (e.type()) {
     case fb::Payload::ContactCreated:
-      Add("company", Str(e.payload_as<fb::ContactCreated>()->company_id()), e);
+      Add(Key("company", Str(e.payload_as<fb::ContactCreated>()->company_id())), e);
       break;
     case fb::Payload::ContactMerged:
     case fb::Payload::CompanyMerged: {
       std::string_view merged = e.type() == fb::Payload::ContactMerged
                                     ? Str(e.payload_as<fb::ContactMerged>()->merged_id())
                                     : Str(e.payload_as<fb::CompanyMerged>()->merged_id());
-      merges_[s_->Intern(Key(type, e.stream_id()))].push_back(
-          {s_->Intern(Key(type, merged)), e.position(), e.occurred_at_us()});
+      merges_[Key(type, e.stream_id())].push_back({Key(type, merged), e.position(), e.occurred_at_us()});
       break;
     }
     case fb::Payload::DealOpened: {
       auto* p = e.payload_as<fb::DealOpened>();
-      DealLinks& links = deal_links_[s_->Intern(e.stream_id())];
-      links.company = s_->Intern(Str(p->company_id()));
+      auto [index, added] = deal_index_.Insert(Key(type, e.stream_id()), static_cast<uint32_t>(deal_links_.size()));
+      if (added) {
+        deal_keys_.push_back(Key(type, e.stream_id()));
+        deal_links_.emplace_back();
+      }
+      DealLinks& links = deal_links_[index];
+      links.company = Key("company", Str(p->company_id()));
+      links.contacts.clear();
       if (p->contact_ids()) {
-        for (const auto* c : *p->contact_ids()) links.contacts.push_back(s_->Intern(Str(c)));
+        for (const auto* c : *p->contact_ids()) links.contacts.push_back(Key("contact", Str(c)));
       }
       break;
     }
     case fb::Payload::DealUpdated: {
       auto* ch = e.payload_as<fb::DealUpdated>()->changes();
-      DealLinks& links = deal_links_[s_->Intern(e.stream_id())];
-      if (ch) {
-        for (const auto* c : *ch) {
-          if (!c->new_value()) continue;
-          if (Str(c->field()) == "company_id") links.company = s_->Intern(Str(c->new_value()->text()));
-          if (Str(c->field()) == "contact_ids") {
-            links.contacts.clear();
-            if (c->new_value()->list()) {
-              for (const auto* x : *c->new_value()->list()) links.contacts.push_back(s_->Intern(Str(x)));
-            }
+      const uint32_t* index = deal_index_.Find(Key(type, e.stream_id()));
+      if (!ch || !index) break;
+      DealLinks& links = deal_links_[*index];
+      for (const auto* c : *ch) {
+        if (!c->new_value()) continue;
+        if (Str(c->field()) == "company_id") links.company = Key("company", Str(c->new_value()->text()));
+        if (Str(c->field()) == "contact_ids") {
+          links.contacts.clear();
+          if (c->new_value()->list()) {
+            for (const auto* x : *c->new_value()->list()) links.contacts.push_back(Key("contact", Str(x)));
           }
         }
       }
@@ -125,47 +213,44 @@ void TimelineProjection::Apply(const events::EventView& e) {
       break;
     case fb::Payload::ActivityDeleted:
       AddLinks(e.payload_as<fb::ActivityDeleted>()->links(), e, false);
-      deleted_[s_->Intern(e.stream_id())] = {e.position(), e.occurred_at_us()};
+      deleted_[std::string(e.stream_id())] = {e.position(), e.occurred_at_us()};
       break;
     case fb::Payload::TaskCreated:
       AddLinks(e.payload_as<fb::TaskCreated>()->links(), e, true);
       break;
     case fb::Payload::TicketOpened: {
       auto* p = e.payload_as<fb::TicketOpened>();
-          std::vector<Sym>& keys = work_links_[s_->Intern(Key(type, e.stream_id()))];
-      for (auto [t, id] : {std::pair{"contact", Str(p->contact_id())}, {"company", Str(p->company_id())}}) {
-        if (id.empty()) continue;
-        Add(t, id, e);
-        keys.push_back(s_->Intern(Key(t, id)));
+      std::vector<uint64_t>& keys = WorkLinks(Key(type, e.stream_id()));
+      for (uint64_t k : {Key("contact", Str(p->contact_id())), Key("company", Str(p->company_id()))}) {
+        if (k == 0) continue;
+        Add(k, e);
+        keys.push_back(k);
       }
       break;
     }
     case fb::Payload::ContractStarted: {
       auto* p = e.payload_as<fb::ContractStarted>();
-      Add("company", Str(p->company_id()), e);
-      Add("deal", Str(p->deal_id()), e);
+      Add(Key("company", Str(p->company_id())), e);
+      Add(Key("deal", Str(p->deal_id())), e);
       break;
     }
     default:
       break;
   }
   // Later events of tasks and tickets go where their first one went.
-  if ((type == "task" || type == "ticket") && e.stream_version() > 1) {
-    auto it = work_links_.find(s_->Find(Key(type, e.stream_id())));
-    if (it != work_links_.end()) {
-      for (Sym k : it->second) {
-        const std::string& key = s_->Str(k);
-        auto slash = key.find('/');
-        Add(std::string_view(key).substr(0, slash), std::string_view(key).substr(slash + 1), e);
-      }
+  if ((code == 4 || code == 5) && e.stream_version() > 1) {
+    const uint32_t* index = work_index_.Find(FindKey(type, e.stream_id()));
+    if (index) {
+      for (uint64_t k : work_links_[*index]) Add(k, e);
     }
   }
   // Deal events also belong to the deal's company and contacts.
-  if (type == "deal") {
-    auto it = deal_links_.find(s_->Find(e.stream_id()));
-    if (it != deal_links_.end()) {
-      Add("company", s_->Str(it->second.company), e);
-      for (Sym c : it->second.contacts) Add("contact", s_->Str(c), e);
+  if (code == 3) {
+    const uint32_t* index = deal_index_.Find(FindKey(type, e.stream_id()));
+    if (index) {
+      const DealLinks& links = deal_links_[*index];
+      Add(links.company, e);
+      for (uint64_t c : links.contacts) Add(c, e);
     }
   }
 }
@@ -173,20 +258,40 @@ void TimelineProjection::Apply(const events::EventView& e) {
 TimelinePage TimelineProjection::Page(std::string_view record, const AsOf& at, size_t limit,
                                       const TimelineEntry* before) const {
   TimelinePage page;
-  // The record and everything merged into it (by merges visible in the view), newest first.
+  auto slash = record.find('/');
+  if (slash == std::string_view::npos) return page;
+  // The record and everything merged into it (by merges visible in the view).
   std::vector<const std::vector<TimelineEntry>*> lists;
-  std::vector<Sym> todo{s_->Find(record)};
+  std::vector<uint64_t> todo{FindKey(record.substr(0, slash), record.substr(slash + 1))};
   while (!todo.empty()) {
-    Sym k = todo.back();
+    uint64_t k = todo.back();
     todo.pop_back();
     if (k == 0) continue;
-    if (auto it = entries_.find(k); it != entries_.end()) lists.push_back(&it->second);
+    if (const auto* list = FindList(k)) lists.push_back(list);
     if (auto m = merges_.find(k); m != merges_.end()) {
       for (const Merge& x : m->second) {
         if (at.Visible(x.position, x.occurred)) todo.push_back(x.merged);
       }
     }
   }
+  if (lists.empty()) return page;
+  if (lists.size() == 1) {
+    // One record: its list is sorted already; walk it from the newest end.
+    const auto& list = *lists.front();
+    for (const auto& entry : list) page.total += at.Visible(entry.position, entry.occurred);
+    auto it = before ? std::lower_bound(list.begin(), list.end(), *before) : list.end();
+    while (it != list.begin()) {
+      --it;
+      if (!at.Visible(it->position, it->occurred)) continue;
+      if (page.entries.size() == limit) {
+        page.more = true;
+        break;
+      }
+      page.entries.push_back(*it);
+    }
+    return page;
+  }
+  // Merged records: gather, order, and drop what two lists share.
   std::vector<TimelineEntry> visible;
   for (const auto* list : lists) {
     for (const auto& entry : *list) {
@@ -199,55 +304,73 @@ TimelinePage TimelineProjection::Page(std::string_view record, const AsOf& at, s
                 visible.end());
   page.total = visible.size();
   auto end = before ? std::lower_bound(visible.begin(), visible.end(), *before) : visible.end();
-  for (auto it = end; it != visible.begin() && page.entries.size() < limit;) {
+  for (auto it = end; it != visible.begin();) {
     --it;
+    if (page.entries.size() == limit) {
+      page.more = true;
+      break;
+    }
     page.entries.push_back(*it);
-    if (page.entries.size() == limit) page.more = it != visible.begin();
   }
   return page;
 }
 
 bool TimelineProjection::ActivityDeleted(std::string_view id, const AsOf& at) const {
-  auto it = deleted_.find(s_->Find(id));
+  auto it = deleted_.find(std::string(id));
   return it != deleted_.end() && at.Visible(it->second.position, it->second.occurred);
 }
 
 void TimelineProjection::Serialize(BinaryWriter* w) const {
-  PutMap(w, entries_, [&](const std::vector<TimelineEntry>& list) {
+  strings_.Serialize(w);
+  w->Var(keys_.size());
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    const auto& list = *FindList(keys_[i]);
+    w->Var(keys_[i]);
     w->Var(list.size());
     for (const auto& e : list) {
       w->SVar(e.occurred);
       w->Var(e.position);
     }
-  });
-  PutMap(w, merges_, [&](const std::vector<Merge>& list) {
+  }
+  w->Var(merges_.size());
+  for (const auto& [k, list] : merges_) {
+    w->Var(k);
     w->Var(list.size());
     for (const auto& m : list) {
       w->Var(m.merged);
       w->Var(m.position);
       w->SVar(m.occurred);
     }
-  });
-  PutMap(w, deal_links_, [&](const DealLinks& l) {
-    w->Var(l.company);
-    w->Var(l.contacts.size());
-    for (Sym c : l.contacts) w->Var(c);
-  });
-  PutMap(w, work_links_, [&](const std::vector<Sym>& keys) {
-    w->Var(keys.size());
-    for (Sym k : keys) w->Var(k);
-  });
-  PutMap(w, deleted_, [&](const Deleted& d) {
+  }
+  w->Var(deal_keys_.size());
+  for (size_t i = 0; i < deal_keys_.size(); ++i) {
+    w->Var(deal_keys_[i]);
+    w->Var(deal_links_[i].company);
+    w->Var(deal_links_[i].contacts.size());
+    for (uint64_t c : deal_links_[i].contacts) w->Var(c);
+  }
+  w->Var(work_keys_.size());
+  for (size_t i = 0; i < work_keys_.size(); ++i) {
+    w->Var(work_keys_[i]);
+    w->Var(work_links_[i].size());
+    for (uint64_t k : work_links_[i]) w->Var(k);
+  }
+  w->Var(deleted_.size());
+  for (const auto& [id, d] : deleted_) {
+    w->Str(id);
     w->Var(d.position);
     w->SVar(d.occurred);
-  });
+  }
 }
 
 bool TimelineProjection::Deserialize(BinaryReader* r) {
   Clear();
+  if (!strings_.Deserialize(r)) return false;
   uint64_t n = r->Count(2);
   for (uint64_t i = 0; i < n && r->ok(); ++i) {
-    auto& list = entries_[static_cast<Sym>(r->Var())];
+    uint64_t key = r->Var();
+    if (key == 0 || FindList(key) != nullptr) return false;
+    auto& list = List(key);
     list.resize(r->Count(2));
     for (auto& e : list) {
       e.occurred = r->SVar();
@@ -256,30 +379,36 @@ bool TimelineProjection::Deserialize(BinaryReader* r) {
   }
   n = r->Count(2);
   for (uint64_t i = 0; i < n && r->ok(); ++i) {
-    auto& list = merges_[static_cast<Sym>(r->Var())];
+    auto& list = merges_[r->Var()];
     list.resize(r->Count(3));
     for (auto& m : list) {
-      m.merged = static_cast<Sym>(r->Var());
+      m.merged = r->Var();
       m.position = r->Var();
       m.occurred = r->SVar();
     }
   }
-  n = r->Count(2);
+  n = r->Count(3);
   for (uint64_t i = 0; i < n && r->ok(); ++i) {
-    auto& l = deal_links_[static_cast<Sym>(r->Var())];
-    l.company = static_cast<Sym>(r->Var());
+    uint64_t key = r->Var();
+    if (!deal_index_.Insert(key, static_cast<uint32_t>(deal_links_.size())).second) return false;
+    deal_keys_.push_back(key);
+    auto& l = deal_links_.emplace_back();
+    l.company = r->Var();
     l.contacts.resize(r->Count());
-    for (auto& c : l.contacts) c = static_cast<Sym>(r->Var());
+    for (auto& c : l.contacts) c = r->Var();
   }
   n = r->Count(2);
   for (uint64_t i = 0; i < n && r->ok(); ++i) {
-    auto& keys = work_links_[static_cast<Sym>(r->Var())];
-    keys.resize(r->Count());
-    for (auto& k : keys) k = static_cast<Sym>(r->Var());
+    uint64_t key = r->Var();
+    if (!work_index_.Insert(key, static_cast<uint32_t>(work_links_.size())).second) return false;
+    work_keys_.push_back(key);
+    auto& keys = work_links_.emplace_back(r->Count());
+    for (auto& k : keys) k = r->Var();
   }
-  n = r->Count(2);
+  n = r->Count(3);
   for (uint64_t i = 0; i < n && r->ok(); ++i) {
-    auto& d = deleted_[static_cast<Sym>(r->Var())];
+    std::string id = r->Str();
+    auto& d = deleted_[id];
     d.position = r->Var();
     d.occurred = r->SVar();
   }
@@ -287,9 +416,16 @@ bool TimelineProjection::Deserialize(BinaryReader* r) {
 }
 
 void TimelineProjection::Clear() {
-  entries_.clear();
+  strings_.Clear();
+  slots_.clear();
+  slot_count_ = 0;
+  keys_.clear();
   merges_.clear();
+  deal_index_.Clear();
+  deal_keys_.clear();
   deal_links_.clear();
+  work_index_.Clear();
+  work_keys_.clear();
   work_links_.clear();
   deleted_.clear();
 }

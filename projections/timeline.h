@@ -4,10 +4,12 @@
 // query reads the events themselves from the log for the page it shows.
 #pragma once
 
-#include <unordered_map>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "projections/as_of.h"
+#include "projections/flat_map.h"
 #include "projections/projection.h"
 
 namespace rapport::projections {
@@ -28,7 +30,7 @@ struct TimelinePage {
 
 class TimelineProjection final : public Projection {
  public:
-  explicit TimelineProjection(Interner* strings) : s_(strings) {}
+  TimelineProjection() = default;
   std::string_view name() const override { return "timeline"; }
   uint32_t version() const override { return 1; }
   void Apply(const events::EventView& e) override;
@@ -45,31 +47,50 @@ class TimelineProjection final : public Projection {
   bool ActivityDeleted(std::string_view id, const AsOf& at) const;
 
  private:
-  void Add(std::string_view type, std::string_view id, const events::EventView& e);
+  // A record as a number: its type's code and its interned id.
+  uint64_t Key(std::string_view type, std::string_view id);
+  uint64_t FindKey(std::string_view type, std::string_view id) const;
+  void Add(uint64_t key, const events::EventView& e);
   // Adds `e` to the timelines of the linked records; `remember` keeps the links for the later
   // events of the same task or ticket.
   void AddLinks(const fb::Links* links, const events::EventView& e, bool remember);
+  std::vector<uint64_t>& WorkLinks(uint64_t key);
 
   struct Merge {
-    Sym merged = 0;
+    uint64_t merged = 0;
     uint64_t position = 0;
     Micros occurred = 0;
   };
   struct DealLinks {
-    Sym company = 0;
-    std::vector<Sym> contacts;
+    uint64_t company = 0;
+    std::vector<uint64_t> contacts;
   };
   struct Deleted {
     uint64_t position = 0;
     Micros occurred = 0;
   };
 
-  Interner* s_;
-  std::unordered_map<Sym, std::vector<TimelineEntry>> entries_;  // "type/id" -> sorted entries
-  std::unordered_map<Sym, std::vector<Merge>> merges_;           // survivor "type/id" -> merged
-  std::unordered_map<Sym, DealLinks> deal_links_;                // deal id -> company, contacts
-  std::unordered_map<Sym, std::vector<Sym>> work_links_;         // "task/id", "ticket/id" -> record keys
-  std::unordered_map<Sym, Deleted> deleted_;                     // activity id -> its deletion
+  // The timelines, in an open-addressing table whose slots hold the record key and its list
+  // together (one cache miss to find a record's list, one to append to it).
+  struct Slot {
+    uint64_t key = 0;  // 0: empty
+    std::vector<TimelineEntry> list;  // sorted by (occurred, position)
+  };
+  std::vector<TimelineEntry>& List(uint64_t key);
+  const std::vector<TimelineEntry>* FindList(uint64_t key) const;
+
+  Interner strings_;  // its own: record ids (timelines are applied beside the rest)
+  std::vector<Slot> slots_;
+  size_t slot_count_ = 0;
+  std::vector<uint64_t> keys_;  // record keys, first-seen order (for serialising)
+  std::map<uint64_t, std::vector<Merge>> merges_;   // survivor -> records merged into it
+  FlatMap deal_index_;                              // deal key -> index in deal_links_
+  std::vector<uint64_t> deal_keys_;
+  std::vector<DealLinks> deal_links_;
+  FlatMap work_index_;                              // task/ticket key -> index in work_links_
+  std::vector<uint64_t> work_keys_;
+  std::vector<std::vector<uint64_t>> work_links_;
+  std::map<std::string, Deleted> deleted_;          // activity id -> its deletion
 };
 
 }  // namespace rapport::projections
