@@ -1,9 +1,13 @@
 // rapport: the command-line interface of the rapport CRM. See docs/cli.md.
 #include <CLI/CLI.hpp>
 
+#include "cli/board_command.h"
 #include "cli/cli_context.h"
 #include "cli/demo_command.h"
+#include "cli/followups_command.h"
+#include "cli/forecast_command.h"
 #include "cli/log_command.h"
+#include "cli/record_command.h"
 
 int main(int argc, char** argv) {
   using namespace rapport::cli;
@@ -16,6 +20,12 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   SetupDemoCommand(&app, &global, &exit_code);
   SetupLogCommand(&app, &global, &exit_code);
+  SetupBoardCommand(&app, &global, &exit_code);
+  SetupDiffCommand(&app, &global, &exit_code);
+  SetupForecastCommand(&app, &global, &exit_code);
+  SetupReportCommand(&app, &global, &exit_code);
+  SetupFollowupsCommands(&app, &global, &exit_code);
+  SetupRecordViewCommands(&app, &global, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

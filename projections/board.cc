@@ -10,7 +10,13 @@ namespace internal {
 Result<PipelineView> FindPipeline(const ReadModel& m, const AsOf& at, std::string_view id) {
   if (id.empty()) {
     auto all = m.org.Pipelines(at);
-    if (all.empty()) return Status::NotFound("there are no pipelines " + at.ToString());
+    if (all.empty()) {
+      return Status::NotFound("there are no pipelines " + at.ToString() +
+                              (at.mode == AsOf::Mode::kRecorded
+                                   ? ": rapport held none yet then; add --effective to see what had "
+                                     "happened by then, as known now"
+                                   : ""));
+    }
     return all.front();
   }
   PipelineView p = m.org.Pipeline(m.strings.Find(id), at);
@@ -89,7 +95,7 @@ Result<Board> BuildBoard(const ReadModel& m, const AsOf& at, std::string_view pi
     };
     c.deals.insert(std::upper_bound(c.deals.begin(), c.deals.end(), x, before), std::move(x));
     if (max_deals_per_stage && c.deals.size() > max_deals_per_stage) c.deals.pop_back();
-  });
+  }, /*open_only=*/true);
   for (auto& c : b.columns) {
     b.total += c.total;
     b.weighted += c.weighted;

@@ -63,9 +63,22 @@ bool DealView::Reached(Sym stage) const {
 void DealsProjection::Push(const events::EventView& e, Delta d) {
   d.position = e.position();
   d.occurred = e.occurred_at_us();
-  std::vector<Delta>& ds = deals_.Of(s_->Intern(e.stream_id()));
+  uint32_t i = deals_.Index(s_->Intern(e.stream_id()));
   if (activity_.size() < deals_.size()) activity_.resize(deals_.size());
-  ds.push_back(d);
+  deals_.Of(deals_.id(i)).push_back(d);
+  Derive(i);
+}
+
+void DealsProjection::Derive(size_t i) {
+  if (closed_.size() < deals_.size()) {
+    closed_.resize(deals_.size(), 0);
+    max_occurred_.resize(deals_.size(), 0);
+  }
+  const auto& ds = deals_.deltas(i);
+  if (ds.empty()) return;
+  const Delta& d = ds.back();
+  if (d.mask & kStatus) closed_[i] = d.status != static_cast<uint8_t>(DealStatus::kOpen);
+  max_occurred_[i] = std::max(max_occurred_[i], d.occurred);
 }
 
 void DealsProjection::NoteActivity(
@@ -74,6 +87,10 @@ void DealsProjection::NoteActivity(
   for (const auto* id : *deals) {
     uint32_t i = deals_.Index(s_->Intern(Str(id)));
     if (activity_.size() < deals_.size()) activity_.resize(deals_.size());
+    if (closed_.size() < deals_.size()) {
+      closed_.resize(deals_.size(), 0);
+      max_occurred_.resize(deals_.size(), 0);
+    }
     activity_[i].push_back({e.position(), e.occurred_at_us()});
   }
 }
@@ -278,12 +295,22 @@ bool DealsProjection::Deserialize(BinaryReader* r) {
     }
   }
   if (activity_.size() < deals_.size()) activity_.resize(deals_.size());
+  closed_.assign(deals_.size(), 0);
+  max_occurred_.assign(deals_.size(), 0);
+  for (size_t i = 0; i < deals_.size(); ++i) {
+    for (const Delta& d : deals_.deltas(i)) {
+      if (d.mask & kStatus) closed_[i] = d.status != static_cast<uint8_t>(DealStatus::kOpen);
+      max_occurred_[i] = std::max(max_occurred_[i], d.occurred);
+    }
+  }
   return r->ok();
 }
 
 void DealsProjection::Clear() {
   deals_.Clear();
   activity_.clear();
+  closed_.clear();
+  max_occurred_.clear();
 }
 
 }  // namespace rapport::projections

@@ -56,12 +56,14 @@ class DealsProjection final : public Projection {
     }
   }
   // Only the deals of one pipeline (deals never change pipeline, so no fold is needed to skip
-  // the others).
+  // the others). With `open_only`, deals the view sees whole and that ended closed are skipped
+  // without a fold too.
   template <typename F>
-  void ForEachIn(Sym pipeline, const AsOf& at, F&& f) const {
+  void ForEachIn(Sym pipeline, const AsOf& at, F&& f, bool open_only = false) const {
     for (size_t i = 0; i < deals_.size(); ++i) {
       const auto& ds = deals_.deltas(i);
       if (ds.empty() || ds.front().pipeline != pipeline) continue;
+      if (open_only && closed_[i] && SeesAll(i, at)) continue;
       DealView v = FoldDeal(i, at);
       if (v.exists) f(v, i);
     }
@@ -89,12 +91,29 @@ class DealsProjection final : public Projection {
 
  private:
   DealView FoldDeal(size_t i, const AsOf& at) const;
+  // Whether every event of deal i is in the view.
+  bool SeesAll(size_t i, const AsOf& at) const {
+    switch (at.mode) {
+      case AsOf::Mode::kNow:
+        return true;
+      case AsOf::Mode::kRecorded:
+        return deals_.deltas(i).back().position <= at.position;
+      case AsOf::Mode::kEffective:
+        return max_occurred_[i] <= at.instant;
+    }
+    return false;
+  }
   void Push(const events::EventView& e, Delta d);
   void NoteActivity(const events::EventView& e, const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* deals);
 
   Interner* s_;
   EntityTable<Delta> deals_;
   std::vector<std::vector<ActivityTime>> activity_;  // parallel to deals_
+  // Per deal, derived from its deltas (not serialised): whether it ends closed, and the
+  // latest occurred_at of its events.
+  std::vector<uint8_t> closed_;
+  std::vector<Micros> max_occurred_;
+  void Derive(size_t i);
 };
 
 }  // namespace rapport::projections

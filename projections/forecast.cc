@@ -3,6 +3,8 @@
 
 #include "domain/enums.h"
 #include "projections/flat_map.h"
+
+#include <unordered_map>
 #include "projections/query_internal.h"
 
 namespace rapport::projections {
@@ -10,20 +12,6 @@ namespace rapport::projections {
 using namespace internal;
 
 namespace {
-
-std::string PeriodOf(int32_t day, Period p) {
-  if (day == kNoDate) return "unscheduled";
-  int64_t y;
-  unsigned mo, d;
-  CivilFromDays(day, &y, &mo, &d);
-  char buf[16];
-  if (p == Period::kQuarter) {
-    std::snprintf(buf, sizeof buf, "%04lld-Q%u", static_cast<long long>(y), (mo - 1) / 3 + 1);
-  } else {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u", static_cast<long long>(y), mo);
-  }
-  return buf;
-}
 
 // Categories: 1 pipeline, 2 best case, 3 commit, 4 omitted (fb::ForecastCategory).
 int CategoryOf(const DealView& d, int probability) {
@@ -46,14 +34,66 @@ Forecast BuildForecast(const ReadModel& m, const AsOf& at, const ForecastOptions
   bool filtered_out_all = (!o.pipeline_id.empty() && pipeline_filter == 0) ||
                           (!o.owner_id.empty() && owner_filter == 0);
 
-  // The win rate each stage actually achieved: of the closed deals that were ever in it,
-  // how many were won.
-  // One pass over the deals: closed ones count for the stage rates, the rest are kept for
+    // One pass over the deals: closed ones count for the stage rates, the rest are kept for
   // the rows once the rates are known.
   auto key = [](Sym pipeline, Sym stage) { return (uint64_t{pipeline} << 32) | stage; };
   FlatMap reached_index;
   std::vector<std::pair<size_t, size_t>> reached;  // closed, won
-  std::vector<DealView> rest;
+
+  // Rows are keyed by (period number, group) while counting and named at the end.
+  auto period_of = [&](int32_t day) -> int64_t {
+    if (day == kNoDate) return INT32_MIN;
+    int64_t y;
+    unsigned mo, d;
+    CivilFromDays(day, &y, &mo, &d);
+    return o.period == Period::kQuarter ? y * 4 + (mo - 1) / 3 : y * 12 + (mo - 1);
+  };
+  auto period_name = [&](int64_t p) -> std::string {
+    if (p == INT32_MIN) return "unscheduled";
+    char buf[16];
+    if (o.period == Period::kQuarter) {
+      std::snprintf(buf, sizeof buf, "%04lld-Q%lld", static_cast<long long>(p / 4), static_cast<long long>(p % 4 + 1));
+    } else {
+      std::snprintf(buf, sizeof buf, "%04lld-%02lld", static_cast<long long>(p / 12), static_cast<long long>(p % 12 + 1));
+    }
+    return buf;
+  };
+  // Owners' teams in the view, for grouping by team.
+  std::unordered_map<Sym, std::vector<Sym>> teams_of;
+  if (o.group == GroupBy::kTeam) {
+    for (const auto& t : m.org.Teams(at)) {
+      for (Sym u : t.members) teams_of[u].push_back(t.name);
+    }
+  }
+  static const std::vector<Sym> kNoGroup{0};
+  auto groups_of = [&](Sym owner) -> const std::vector<Sym>& {
+    thread_local std::vector<Sym> one(1);
+    if (o.group == GroupBy::kNone) return kNoGroup;
+    if (o.group == GroupBy::kOwner) {
+      one[0] = owner;
+      return one;
+    }
+    auto it = teams_of.find(owner);
+    return it == teams_of.end() ? kNoGroup : it->second;
+  };
+  FlatMap row_index;
+  std::vector<std::pair<std::pair<int64_t, Sym>, ForecastRow>> rows;
+  auto row = [&](int64_t period, Sym group) -> ForecastRow& {
+    uint64_t k = (static_cast<uint64_t>(period - INT32_MIN) << 32) | group;
+    auto [i, added] = row_index.Insert(k, static_cast<uint32_t>(rows.size()));
+    if (added) rows.push_back({{period, group}, ForecastRow{}});
+    return rows[i].second;
+  };
+
+  // One pass over the deals: closed ones count for the stage rates and won ones for their
+  // rows; open ones are kept (small) until the rates are known.
+  struct Open {
+    Sym pipeline, stage, owner;
+    int64_t amount_home, period;
+    int probability, category;
+  };
+  std::vector<Open> open;
+  int32_t today = ViewDay(at);
   if (!filtered_out_all) {
     m.deals.ForEach(at, [&](const DealView& d, size_t) {
       if (d.status != DealStatus::kOpen) {
@@ -66,7 +106,24 @@ Forecast BuildForecast(const ReadModel& m, const AsOf& at, const ForecastOptions
       }
       if (pipeline_filter && d.pipeline != pipeline_filter) return;
       if (owner_filter && d.owner != owner_filter) return;
-      if (d.status != DealStatus::kLost) rest.push_back(d);
+      if (d.status == DealStatus::kWon) {
+        int64_t v = 0;
+        if (!conv.ToHome(d.amount, d.currency, d.close_date, &v)) return;
+        for (Sym g : groups_of(d.owner)) {
+          ForecastRow& r = row(period_of(d.close_date), g);
+          r.won += v;
+          ++r.won_deals;
+        }
+      } else if (d.status == DealStatus::kOpen) {
+        auto pit = pipelines.find(d.pipeline);
+        const StageDef* st = pit == pipelines.end() ? nullptr : pit->second.Stage(d.stage);
+        int prob = st ? st->probability : 0;
+        int cat = CategoryOf(d, prob);
+        if (cat == 4) return;  // omitted from the forecast
+        int64_t v = 0;
+        if (!conv.ToHome(d.amount, d.currency, today, &v)) return;
+        open.push_back({d.pipeline, d.stage, d.owner, v, period_of(d.expected_close), prob, cat});
+      }
     });
   }
   FlatMap rate_index;
@@ -83,65 +140,30 @@ Forecast BuildForecast(const ReadModel& m, const AsOf& at, const ForecastOptions
                          r.first, r.second, x});
     }
   }
-
-  // Owners' teams in the view, for grouping by team.
-  std::map<Sym, std::vector<std::string>> teams_of;
-  if (o.group == GroupBy::kTeam) {
-    for (const auto& t : m.org.Teams(at)) {
-      for (Sym u : t.members) teams_of[u].push_back(m.strings.Str(t.name));
+  for (const Open& d : open) {
+    const uint32_t* ri = rate_index.Find(key(d.pipeline, d.stage));
+    double hist = ri ? rate[*ri] : 0.0;
+    for (Sym g : groups_of(d.owner)) {
+      ForecastRow& r = row(d.period, g);
+      r.open += d.amount_home;
+      r.weighted += d.amount_home * d.probability / 100;
+      r.history += static_cast<int64_t>(static_cast<double>(d.amount_home) * hist + 0.5);
+      (d.category == 3 ? r.commit : d.category == 2 ? r.best_case : r.pipeline) += d.amount_home;
+      ++r.open_deals;
     }
   }
-  std::map<std::pair<std::string, std::string>, ForecastRow> rows;
-  auto groups_of = [&](Sym owner) -> std::vector<std::string> {
-    switch (o.group) {
-      case GroupBy::kNone:
-        return {""};
-      case GroupBy::kOwner:
-        return {m.strings.Str(owner).empty() ? "(no owner)" : m.strings.Str(owner)};
-      case GroupBy::kTeam: {
-        auto it = teams_of.find(owner);
-        return it == teams_of.end() ? std::vector<std::string>{"(no team)"} : it->second;
-      }
+  for (auto& [k, r] : rows) {
+    r.period = period_name(k.first);
+    if (o.group == GroupBy::kOwner) {
+      r.group = m.strings.Str(k.second).empty() ? "(no owner)" : m.strings.Str(k.second);
+    } else if (o.group == GroupBy::kTeam) {
+      r.group = k.second == 0 ? "(no team)" : m.strings.Str(k.second);
     }
-    return {""};
-  };
-  int32_t today = ViewDay(at);
-  {
-    for (const DealView& d : rest) {
-      auto pit = pipelines.find(d.pipeline);
-      if (d.status == DealStatus::kOpen) {
-        const StageDef* st = pit == pipelines.end() ? nullptr : pit->second.Stage(d.stage);
-        int prob = st ? st->probability : 0;
-        int cat = CategoryOf(d, prob);
-        if (cat == 4) continue;  // omitted from the forecast
-        int64_t v = 0;
-        if (!conv.ToHome(d.amount, d.currency, today, &v)) continue;
-        const uint32_t* ri = rate_index.Find(key(d.pipeline, d.stage));
-        double hist = ri ? rate[*ri] : 0.0;
-        for (const auto& g : groups_of(d.owner)) {
-          ForecastRow& r = rows[{PeriodOf(d.expected_close, o.period), g}];
-          r.open += v;
-          r.weighted += v * prob / 100;
-          r.history += static_cast<int64_t>(static_cast<double>(v) * hist + 0.5);
-          (cat == 3 ? r.commit : cat == 2 ? r.best_case : r.pipeline) += v;
-          ++r.open_deals;
-        }
-      } else if (d.status == DealStatus::kWon) {
-        int64_t v = 0;
-        if (!conv.ToHome(d.amount, d.currency, d.close_date, &v)) continue;
-        for (const auto& g : groups_of(d.owner)) {
-          ForecastRow& r = rows[{PeriodOf(d.close_date, o.period), g}];
-          r.won += v;
-          ++r.won_deals;
-        }
-      }
-    }
-  }
-  for (auto& [key, r] : rows) {
-    r.period = key.first;
-    r.group = key.second;
     f.rows.push_back(r);
   }
+  std::sort(f.rows.begin(), f.rows.end(), [](const ForecastRow& a, const ForecastRow& b) {
+    return a.period != b.period ? a.period < b.period : a.group < b.group;
+  });
   conv.Warnings(&f.warnings);
   return f;
 }

@@ -1,0 +1,245 @@
+#include "cli/record_command.h"
+
+#include <iostream>
+
+#include "cli/table.h"
+#include "cli/view_context.h"
+
+namespace rapport::cli {
+namespace {
+
+using projections::AsOf;
+using projections::ReadModel;
+
+// "C-12" -> "contact/C-12" by the id's prefix; "deal/D-3" stays.
+std::string RecordName(const std::string& text, const char* fallback_type) {
+  if (text.find('/') != std::string::npos) return text;
+  auto dash = text.find('-');
+  std::string prefix = text.substr(0, dash == std::string::npos ? 0 : dash);
+  const char* type = prefix == "C" ? "contact" : prefix == "CO" ? "company" : prefix == "D" ? "deal"
+                     : prefix == "TSK" ? "task" : prefix == "TKT" ? "ticket" : prefix == "A" ? "activity"
+                     : prefix == "K" ? "contract" : prefix == "U" ? "user" : prefix == "T" ? "team"
+                     : prefix == "PL" ? "pipeline" : prefix == "P" ? "product" : fallback_type;
+  return std::string(type) + "/" + text;
+}
+
+struct TimelineOptions {
+  std::string record, after;
+  size_t limit = 20;
+  TimeTravel tt;
+};
+
+int RunTimeline(const GlobalOptions& g, const TimelineOptions& o) {
+  auto at = ViewOf(o.tt);
+  if (!at.ok()) return ReportError(g, at.status());
+  std::optional<projections::TimelineEntry> cursor;
+  if (!o.after.empty()) {
+    auto colon = o.after.find(':');
+    try {
+      cursor = projections::TimelineEntry{std::stoll(o.after.substr(0, colon)), std::stoull(o.after.substr(colon + 1))};
+    } catch (...) {
+      return ReportError(g, Status::InvalidArgument("--after takes the 'next' value a previous page printed"));
+    }
+  }
+  std::string record = RecordName(o.record, "contact");
+  Views v;
+  Status s = OpenViews(g, &v);
+  if (!s.ok()) return ReportError(g, s);
+  AsOf resolved;
+  auto t = v.engine->Read(*at, [&](const ReadModel& m, const AsOf& a) {
+    resolved = a;
+    return projections::BuildTimeline(m, *v.log, a, record, o.limit, cursor ? &*cursor : nullptr);
+  });
+  if (!t.ok()) return ReportError(g, t.status());
+  if (g.json) {
+    auto j = projections::ToJson(*t);
+    j["record"] = record;
+    j["view"] = projections::ToJson(resolved);
+    PrintJson(j);
+    return kExitOk;
+  }
+  std::cout << "Timeline of " << record << ", newest first, " << t->total << " entries";
+  if (!ViewHeading(resolved).empty()) std::cout << ", " << ViewHeading(resolved);
+  std::cout << "\n\n";
+  Table table({{"WHEN"}, {"WHO"}, {"WHAT", Table::Align::kLeft, 90}, {"RECORDED", Table::Align::kLeft}});
+  for (const auto& r : t->rows) {
+    bool late = r.recorded - r.occurred > kMicrosPerDay;
+    table.AddRow({FormatIso8601(r.occurred), r.actor, r.summary, late ? FormatIsoDate(r.recorded) + " (late)" : ""});
+  }
+  table.Print(std::cout);
+  if (t->more && t->next) {
+    std::cout << "\nMore: rapport timeline " << o.record << " --after " << t->next->occurred << ":" << t->next->position
+              << "\n";
+  }
+  return kExitOk;
+}
+
+struct HistoryOptions {
+  std::string record;
+  TimeTravel tt;
+};
+
+int RunHistory(const GlobalOptions& g, const HistoryOptions& o) {
+  auto at = ViewOf(o.tt);
+  if (!at.ok()) return ReportError(g, at.status());
+  std::string record = RecordName(o.record, "contact");
+  Views v;
+  Status s = OpenViews(g, &v);
+  if (!s.ok()) return ReportError(g, s);
+  AsOf resolved = v.engine->Resolve(*at);
+  auto rows = projections::BuildHistory(*v.log, resolved, record);
+  if (!rows.ok()) return ReportError(g, rows.status());
+  if (g.json) {
+    projections::Json j;
+    j["record"] = record;
+    j["view"] = projections::ToJson(resolved);
+    j["changes"] = projections::ToJson(*rows);
+    PrintJson(j);
+    return kExitOk;
+  }
+  std::cout << "Every field change of " << record;
+  if (!ViewHeading(resolved).empty()) std::cout << ", " << ViewHeading(resolved);
+  std::cout << "\n\n";
+  Table t({{"OCCURRED"}, {"BY"}, {"EVENT"}, {"FIELD"}, {"OLD", Table::Align::kLeft, 30}, {"NEW", Table::Align::kLeft, 30},
+           {"COMMAND", Table::Align::kLeft, 24}});
+  for (const auto& r : *rows) {
+    t.AddRow({FormatIso8601(r.occurred), r.actor, r.event_type, r.field, r.old_value, r.new_value,
+              r.causation_id.empty() ? r.command_id : r.command_id + " (caused by " + r.causation_id + ")"});
+  }
+  t.Print(std::cout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void SetupRecordViewCommands(CLI::App* app, const GlobalOptions* g, int* exit_code) {
+  {
+    auto o = std::make_shared<TimelineOptions>();
+    CLI::App* cmd = app->add_subcommand("timeline", "Everything that happened to a contact, company or deal, newest first");
+    cmd->add_option("record", o->record, "contact/C-1, company/CO-2, deal/D-3 (or just C-1, CO-2, D-3)")->required();
+    cmd->add_option("-n,--limit", o->limit, "Entries per page")->check(CLI::Range(size_t{1}, size_t{10000}));
+    cmd->add_option("--after", o->after, "Continue after a previous page (the value it printed)");
+    AddTimeTravel(cmd, &o->tt);
+    cmd->callback([g, o, exit_code] { *exit_code = RunTimeline(*g, *o); });
+  }
+  {
+    auto o = std::make_shared<HistoryOptions>();
+    CLI::App* cmd = app->add_subcommand("history", "Every field change of any record: old, new, who, when and why");
+    cmd->add_option("record", o->record, "deal/D-3, contact/C-1, ... (or just D-3, C-1)")->required();
+    AddTimeTravel(cmd, &o->tt);
+    cmd->callback([g, o, exit_code] { *exit_code = RunHistory(*g, *o); });
+  }
+  {
+    struct O {
+      std::string text, type;
+      size_t limit = 20;
+      TimeTravel tt;
+    };
+    auto o = std::make_shared<O>();
+    CLI::App* cmd = app->add_subcommand("search", "Contacts and companies by name, email or domain (prefix, any case and accents)");
+    cmd->add_option("text", o->text, "What to look for")->required();
+    cmd->add_option("--type", o->type, "contact or company")->check(CLI::IsMember({"contact", "company"}));
+    cmd->add_option("-n,--limit", o->limit, "Most results");
+    AddTimeTravel(cmd, &o->tt);
+    cmd->callback([g, o, exit_code] {
+      auto at = ViewOf(o->tt);
+      if (!at.ok()) {
+        *exit_code = ReportError(*g, at.status());
+        return;
+      }
+      Views v;
+      Status s = OpenViews(*g, &v);
+      if (!s.ok()) {
+        *exit_code = ReportError(*g, s);
+        return;
+      }
+      auto hits = v.engine->Read(*at, [&](const ReadModel& m, const AsOf& a) {
+        return m.search.Search(o->text, o->type, a, o->limit);
+      });
+      if (g->json) {
+        PrintJson(projections::ToJson(hits));
+      } else {
+        Table t({{"RECORD"}, {"MATCHED"}});
+        for (const auto& h : hits) t.AddRow({h.record, h.matched});
+        t.Print(std::cout);
+        if (hits.empty()) std::cout << "(no match)\n";
+      }
+      *exit_code = kExitOk;
+    });
+  }
+  {
+    auto tt = std::make_shared<TimeTravel>();
+    CLI::App* cmd = app->add_subcommand("duplicates", "Contacts that may be the same person: same email, or same name at one company");
+    AddTimeTravel(cmd, tt.get());
+    cmd->callback([g, tt, exit_code] {
+      auto at = ViewOf(*tt);
+      if (!at.ok()) {
+        *exit_code = ReportError(*g, at.status());
+        return;
+      }
+      Views v;
+      Status s = OpenViews(*g, &v);
+      if (!s.ok()) {
+        *exit_code = ReportError(*g, s);
+        return;
+      }
+      auto groups = v.engine->Read(*at, [](const ReadModel& m, const AsOf& a) { return m.search.Duplicates(a); });
+      if (g->json) {
+        PrintJson(projections::ToJson(groups));
+      } else {
+        Table t({{"RECORDS", Table::Align::kLeft, 60}, {"WHY", Table::Align::kLeft, 60}});
+        for (const auto& d : groups) {
+          std::string records;
+          for (const auto& r : d.records) records += (records.empty() ? "" : ", ") + r;
+          t.AddRow({records, d.reason});
+        }
+        t.Print(std::cout);
+        if (groups.empty()) std::cout << "(no duplicate candidates)\n";
+        else std::cout << "\nMerge with: rapport contact merge SURVIVOR MERGED\n";
+      }
+      *exit_code = kExitOk;
+    });
+  }
+  {
+    CLI::App* cmd = app->add_subcommand("rebuild", "Rebuild every read model from the log (with progress)");
+    cmd->callback([g, exit_code] {
+      std::unique_ptr<events::EventLog> log;
+      Status s = OpenLog(*g, false, &log);
+      if (!s.ok()) {
+        *exit_code = ReportError(*g, s);
+        return;
+      }
+      projections::EngineOptions eo;
+      if (StderrIsTerminal()) {
+        eo.progress = [](uint64_t done, uint64_t total) {
+          std::cerr << "\rrebuilding: " << done << " / " << total << " events (" << (total ? 100 * done / total : 100)
+                    << "%)" << std::flush;
+        };
+      }
+      eo.ignore_snapshots = true;
+      auto e = projections::ProjectionEngine::Open(log.get(), eo);
+      if (!e.ok()) {
+        *exit_code = ReportError(*g, e.status());
+        return;
+      }
+      s = (*e)->Rebuild();
+      if (s.ok()) s = (*e)->Snapshot();
+      if (StderrIsTerminal()) std::cerr << "\r\033[K";
+      if (!s.ok()) {
+        *exit_code = ReportError(*g, s);
+        return;
+      }
+      const auto& r = (*e)->report();
+      double rate = r.seconds > 0 ? static_cast<double>(r.events_applied) / r.seconds : 0;
+      if (g->json) {
+        PrintJson(projections::Json{{"events", r.events_applied}, {"seconds", r.seconds}, {"events_per_second", rate}});
+      } else {
+        std::cout << "rebuilt every read model from " << r.events_applied << " events in " << r.seconds
+                  << " s (" << static_cast<uint64_t>(rate) << " events/s); snapshot written\n";
+      }
+      *exit_code = kExitOk;
+    });
+  }
+}
+
+}  // namespace rapport::cli
