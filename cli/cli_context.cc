@@ -39,6 +39,9 @@ void AddGlobalOptions(CLI::App* app, GlobalOptions* g) {
       ->type_name("DIR");
   app->add_flag("--json", g->json, "Machine-readable output: one JSON document, or JSON Lines "
                                    "for streams");
+  app->add_option("--as", g->as_user, "Act as this user (embedded mode; default: the local "
+                                      "admin created by `rapport init`)")
+      ->type_name("USER");
 }
 
 std::string ResolveDataDir(const GlobalOptions& g) {

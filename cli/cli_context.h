@@ -29,6 +29,7 @@ int ExitCodeFor(const Status& s);
 struct GlobalOptions {
   std::string data_dir;  // --data, else $RAPPORT_DATA, else ./rapport-data
   bool json = false;     // --json: machine-readable output
+  std::string as_user;   // --as USER: act as this user (embedded mode); default: the local operator
 };
 
 // Registers --data and --json on `app`, filling *g (which must outlive the parse).

@@ -6,8 +6,10 @@
 #include "cli/demo_command.h"
 #include "cli/followups_command.h"
 #include "cli/forecast_command.h"
+#include "cli/init_command.h"
 #include "cli/log_command.h"
 #include "cli/record_command.h"
+#include "cli/record_verbs.h"
 
 int main(int argc, char** argv) {
   using namespace rapport::cli;
@@ -18,7 +20,10 @@ int main(int argc, char** argv) {
   GlobalOptions global;
   AddGlobalOptions(&app, &global);
   int exit_code = kExitOk;
+  SetupInitCommand(&app, &global, &exit_code);
   SetupDemoCommand(&app, &global, &exit_code);
+  SetupRecordCommands(&app, &global, &exit_code);
+  SetupExecCommand(&app, &global, &exit_code);
   SetupLogCommand(&app, &global, &exit_code);
   SetupBoardCommand(&app, &global, &exit_code);
   SetupDiffCommand(&app, &global, &exit_code);
