@@ -6,6 +6,7 @@
 #include "cli/demo_command.h"
 #include "cli/followups_command.h"
 #include "cli/forecast_command.h"
+#include "cli/import_command.h"
 #include "cli/init_command.h"
 #include "cli/log_command.h"
 #include "cli/record_command.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   SetupDemoCommand(&app, &global, &exit_code);
   SetupRecordCommands(&app, &global, &exit_code);
   SetupExecCommand(&app, &global, &exit_code);
+  SetupImportCommand(&app, &global, &exit_code);
   SetupLogCommand(&app, &global, &exit_code);
   SetupBoardCommand(&app, &global, &exit_code);
   SetupDiffCommand(&app, &global, &exit_code);
