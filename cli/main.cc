@@ -1,7 +1,9 @@
 // rapport: the command-line interface of the rapport CRM. See docs/cli.md.
 #include <CLI/CLI.hpp>
 
+#include "cli/backup_command.h"
 #include "cli/board_command.h"
+#include "cli/export_command.h"
 #include "cli/cli_context.h"
 #include "cli/demo_command.h"
 #include "cli/followups_command.h"
@@ -26,6 +28,8 @@ int main(int argc, char** argv) {
   SetupRecordCommands(&app, &global, &exit_code);
   SetupExecCommand(&app, &global, &exit_code);
   SetupImportCommand(&app, &global, &exit_code);
+  SetupExportCommand(&app, &global, &exit_code);
+  SetupBackupCommands(&app, &global, &exit_code);
   SetupLogCommand(&app, &global, &exit_code);
   SetupBoardCommand(&app, &global, &exit_code);
   SetupDiffCommand(&app, &global, &exit_code);

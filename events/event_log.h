@@ -196,6 +196,25 @@ struct LogStats {
   std::string workspace_id;
 };
 
+struct BackupInfo {
+  uint32_t id = 0;
+  Micros created_at_us = 0;
+  uint64_t bytes = 0;
+  uint32_t files = 0;
+  uint64_t last_position = 0;  // of the log when the backup was taken (0 if unknown)
+};
+
+// The backups in `backup_dir`, oldest first.
+Result<std::vector<BackupInfo>> ListBackups(const std::string& backup_dir);
+
+// Restores backup `id` (0: the latest) of `backup_dir` into the data directory `data_dir`,
+// which must not hold a log. The backup's checksums are verified first, the restore goes to
+// a temporary directory, the restored log is opened and fully verified (every event, index
+// and command entry), and only then is it moved into place: a damaged backup never becomes
+// a data directory. *report receives the verification.
+Status RestoreBackup(const std::string& backup_dir, uint32_t id, const std::string& data_dir,
+                     VerifyReport* report);
+
 class EventLog {
  public:
   // Opens (or creates) the log in options.dir. On success *log owns it.
@@ -263,6 +282,13 @@ class EventLog {
   Result<VerifyReport> Verify(const VerifyOptions& options = {}) const;
 
   LogStats Stats() const;
+
+  // ---- Backups (event_log_backup.cc) ----
+
+  // Adds a backup of the log, as it is durable now, to `backup_dir` (RocksDB's backup engine:
+  // incremental, files checksummed), then verifies the new backup's checksums. Appends may
+  // continue meanwhile; the backup holds a consistent prefix of the log.
+  Result<BackupInfo> CreateBackup(const std::string& backup_dir) const;
 
   const std::string& dir() const { return options_.dir; }
   const OpenReport& open_report() const { return open_report_; }
