@@ -422,7 +422,8 @@ Result<std::vector<fb::CommandT>> DealCommands(const Lookups& l, const Row& r, c
       out.back().body.Set(std::move(w));
     } else {
       fb::LoseDealT lz;
-      lz.reason = Get(r, "lost_reason");
+      // The domain requires a reason; a file without one says so rather than inventing one.
+      lz.reason = Get(r, "lost_reason").empty() ? "not given in the imported file" : Get(r, "lost_reason");
       if (close) lz.close_date = close;
       out.back().body.Set(std::move(lz));
     }

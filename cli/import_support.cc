@@ -1,5 +1,6 @@
 #include "cli/import_support.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -73,6 +74,7 @@ void ImportReport::Count(std::string key, uint64_t n) {
 
 int ImportReport::Finish(double seconds) {
   std::lock_guard<std::mutex> lock(mu_);
+  std::sort(refusals_.begin(), refusals_.end());  // rows run on several threads finish out of order
   if (g_.json) {
     nlohmann::ordered_json j;
     j["import"] = what_;
