@@ -48,44 +48,6 @@ std::string Pad(const std::string& s, size_t width) {
   return t + std::string(width - DisplayWidth(t), ' ');
 }
 
-void PrintBoard(const projections::Board& b, const AsOf& at, size_t limit) {
-  std::cout << "Pipeline " << b.pipeline_id << " — " << b.pipeline_name;
-  if (!ViewHeading(at).empty()) std::cout << ", " << ViewHeading(at);
-  std::cout << "\n" << b.deals << " open deals, " << Money(b.total, b.currency) << ", weighted "
-            << Money(b.weighted, b.currency) << "\n\n";
-  size_t n = std::max<size_t>(1, b.columns.size());
-  size_t width = std::max<size_t>(22, std::min<size_t>(40, (TerminalWidth() - 2 * (n - 1)) / n));
-  std::vector<std::vector<std::string>> cells(b.columns.size());
-  size_t rows = 0;
-  for (size_t c = 0; c < b.columns.size(); ++c) {
-    const auto& col = b.columns[c];
-    auto& lines = cells[c];
-    lines.push_back(col.name + (col.removed ? "" : " " + std::to_string(col.probability) + "%"));
-    lines.push_back(std::to_string(col.count) + " deals  " + Short(col.total, b.currency) + " " + b.currency);
-    lines.push_back("weighted " + Short(col.weighted, b.currency));
-    lines.push_back(std::string(width, '-'));
-    for (const auto& d : col.deals) {
-      std::string idle = d.days_since_activity < 0 ? "no act." : std::to_string(d.days_since_activity) + "d idle";
-      lines.push_back(d.id + " " + Short(d.amount, d.currency) + (d.converted ? "" : "?") + " " + d.owner +
-                      " " + std::to_string(d.days_in_stage) + "d " + idle);
-    }
-    if (col.count > col.deals.size()) lines.push_back("… " + std::to_string(col.count - col.deals.size()) + " more");
-    rows = std::max(rows, lines.size());
-  }
-  for (size_t r = 0; r < rows; ++r) {
-    std::string line;
-    for (size_t c = 0; c < cells.size(); ++c) {
-      line += Pad(r < cells[c].size() ? cells[c][r] : "", width);
-      if (c + 1 < cells.size()) line += "  ";
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    std::cout << line << "\n";
-  }
-  std::cout << "\n(amounts in " << b.currency << "; per deal: id, amount, owner, days in stage, days since last activity; "
-            << "largest " << limit << " per stage, --limit to change)\n";
-  for (const auto& w : b.warnings) std::cout << "warning: " << w << "\n";
-}
-
 int RunBoard(const GlobalOptions& g, const BoardOptions& o) {
   auto at = ViewOf(o.tt);
   if (!at.ok()) return ReportError(g, at.status());
@@ -134,27 +96,72 @@ int RunDiff(const GlobalOptions& g, const DiffOptions& o) {
   std::cout << "Pipeline " << d->pipeline_id << ": from " << FormatIso8601(v.engine->Resolve(*from).instant)
             << " to " << (o.to.empty() ? std::string("now") : FormatIso8601(rto.instant))
             << (o.effective ? " (effective)" : "") << "\n\n";
-  Table w({{"OPEN PIPELINE"}, {"AMOUNT", Table::Align::kRight}});
-  w.AddRow({"at the start", Money(d->start, d->currency)});
-  w.AddRow({"+ added or reopened", Money(d->added, d->currency)});
-  w.AddRow({"+ amounts raised", Money(d->increased, d->currency)});
-  w.AddRow({"- amounts lowered", Money(d->decreased, d->currency)});
-  w.AddRow({"- won", Money(d->won, d->currency)});
-  w.AddRow({"- lost", Money(d->lost, d->currency)});
-  if (d->removed) w.AddRow({"- left the pipeline", Money(d->removed, d->currency)});
-  w.AddRow({"= at the end", Money(d->end, d->currency)});
-  w.Print(std::cout);
-  std::cout << (d->Reconciles() ? "(reconciles)\n\n" : "(does not reconcile: report this)\n\n");
-  Table t({{"DEAL"}, {"NAME", Table::Align::kLeft, 32}, {"CHANGE"}, {"FROM"}, {"TO"}, {"EFFECT", Table::Align::kRight}});
-  for (const auto& r : d->rows) {
-    t.AddRow({r.deal_id, r.name, r.change, r.from, r.to, r.delta ? Money(r.delta, d->currency) : ""});
-  }
-  t.Print(std::cout);
-  for (const auto& x : d->warnings) std::cout << "warning: " << x << "\n";
+  PrintDiff(*d, 0);
   return kExitOk;
 }
 
 }  // namespace
+
+void PrintBoard(const projections::Board& b, const projections::AsOf& at, size_t limit) {
+  std::cout << "Pipeline " << b.pipeline_id << " — " << b.pipeline_name;
+  if (!ViewHeading(at).empty()) std::cout << ", " << ViewHeading(at);
+  std::cout << "\n" << b.deals << " open deals, " << Money(b.total, b.currency) << ", weighted "
+            << Money(b.weighted, b.currency) << "\n\n";
+  size_t n = std::max<size_t>(1, b.columns.size());
+  size_t width = std::max<size_t>(22, std::min<size_t>(40, (TerminalWidth() - 2 * (n - 1)) / n));
+  std::vector<std::vector<std::string>> cells(b.columns.size());
+  size_t rows = 0;
+  for (size_t c = 0; c < b.columns.size(); ++c) {
+    const auto& col = b.columns[c];
+    auto& lines = cells[c];
+    lines.push_back(col.name + (col.removed ? "" : " " + std::to_string(col.probability) + "%"));
+    lines.push_back(std::to_string(col.count) + " deals  " + Short(col.total, b.currency) + " " + b.currency);
+    lines.push_back("weighted " + Short(col.weighted, b.currency));
+    lines.push_back(std::string(width, '-'));
+    for (const auto& d : col.deals) {
+      std::string idle = d.days_since_activity < 0 ? "no act." : std::to_string(d.days_since_activity) + "d idle";
+      lines.push_back(d.id + " " + Short(d.amount, d.currency) + (d.converted ? "" : "?") + " " + d.owner +
+                      " " + std::to_string(d.days_in_stage) + "d " + idle);
+    }
+    if (col.count > col.deals.size()) lines.push_back("… " + std::to_string(col.count - col.deals.size()) + " more");
+    rows = std::max(rows, lines.size());
+  }
+  for (size_t r = 0; r < rows; ++r) {
+    std::string line;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      line += Pad(r < cells[c].size() ? cells[c][r] : "", width);
+      if (c + 1 < cells.size()) line += "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    std::cout << line << "\n";
+  }
+  std::cout << "\n(amounts in " << b.currency << "; per deal: id, amount, owner, days in stage, days since last activity; "
+            << "largest " << limit << " per stage, --limit to change)\n";
+  for (const auto& w : b.warnings) std::cout << "warning: " << w << "\n";
+}
+
+void PrintDiff(const projections::PipelineDiff& d, size_t max_rows) {
+  Table w({{"OPEN PIPELINE"}, {"AMOUNT", Table::Align::kRight}});
+  w.AddRow({"at the start", Money(d.start, d.currency)});
+  w.AddRow({"+ added or reopened", Money(d.added, d.currency)});
+  w.AddRow({"+ amounts raised", Money(d.increased, d.currency)});
+  w.AddRow({"- amounts lowered", Money(d.decreased, d.currency)});
+  w.AddRow({"- won", Money(d.won, d.currency)});
+  w.AddRow({"- lost", Money(d.lost, d.currency)});
+  if (d.removed) w.AddRow({"- left the pipeline", Money(d.removed, d.currency)});
+  w.AddRow({"= at the end", Money(d.end, d.currency)});
+  w.Print(std::cout);
+  std::cout << (d.Reconciles() ? "(reconciles)\n\n" : "(does not reconcile: report this)\n\n");
+  Table t({{"DEAL"}, {"NAME", Table::Align::kLeft, 32}, {"CHANGE"}, {"FROM"}, {"TO"}, {"EFFECT", Table::Align::kRight}});
+  size_t shown = max_rows == 0 ? d.rows.size() : std::min(max_rows, d.rows.size());
+  for (size_t i = 0; i < shown; ++i) {
+    const auto& r = d.rows[i];
+    t.AddRow({r.deal_id, r.name, r.change, r.from, r.to, r.delta ? Money(r.delta, d.currency) : ""});
+  }
+  t.Print(std::cout);
+  if (shown < d.rows.size()) std::cout << "… " << d.rows.size() - shown << " more changes\n";
+  for (const auto& x : d.warnings) std::cout << "warning: " << x << "\n";
+}
 
 void SetupBoardCommand(CLI::App* app, const GlobalOptions* g, int* exit_code) {
   auto o = std::make_shared<BoardOptions>();

@@ -1,303 +1,260 @@
 #include "cli/demo_command.h"
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 
-#include "cli/log_command.h"
+#include "cli/board_command.h"
+#include "cli/demo_generator.h"
+#include "cli/forecast_command.h"
+#include "cli/record_command.h"
+#include "cli/table.h"
+#include "cli/view_context.h"
 #include "domain/command_service.h"
+#include "domain/value.h"
 #include "events/event_log.h"
 
 namespace rapport::cli {
 namespace {
 
-using domain::Actor;
+using projections::AsOf;
+using projections::ReadModel;
 
-Micros Day(int y, unsigned m, unsigned d, int hour = 10) {
-  return DaysFromCivil(y, m, d) * kMicrosPerDay + hour * 3600 * kMicrosPerSecond;
-}
-int32_t DateOf(int y, unsigned m, unsigned d) { return static_cast<int32_t>(DaysFromCivil(y, m, d)); }
+constexpr size_t kDealsPerStage = 4;  // on the boards the demo prints
+constexpr size_t kDiffRows = 10;      // largest changes listed under the year's waterfall
+constexpr size_t kTimelineRows = 12;
 
-std::unique_ptr<fb::MoneyT> Eur(int64_t euros) {
-  auto m = std::make_unique<fb::MoneyT>();
-  m->amount_minor = euros * 100;
-  m->currency = "EUR";
-  return m;
-}
-
-std::unique_ptr<fb::LinksT> Links(std::vector<std::string> contacts, std::vector<std::string> deals = {}) {
-  auto l = std::make_unique<fb::LinksT>();
-  l->contact_ids = std::move(contacts);
-  l->deal_ids = std::move(deals);
-  return l;
-}
-
-// Runs the demo's story through the domain, one command at a time.
-class Story {
- public:
-  Story(domain::CommandService* s, Micros now) : s_(s), now_(now) {}
-
-  // Runs `body` as `user` ("" = rapport itself) at business time `when` (0 = now).
-  template <typename T>
-  Result<fb::CommandResultT> Run(const std::string& user, T body, Micros when = 0) {
-    fb::CommandT c;
-    c.command_id = "demo-" + std::to_string(++n_);
-    c.occurred_at_us = when;
-    c.body.Set(std::move(body));
-    Actor actor = Actor::System();
-    if (!user.empty()) {
-      auto a = s_->ActorFor(user);
-      if (!a.ok()) return a.status();
-      actor = *a;
-    }
-    auto r = s_->Execute(actor, c, now_);
-    if (r.ok() && !r->duplicate && r->first_position != 0) ++appended_;
-    return r;
-  }
-  int appended() const { return appended_; }
-
- private:
-  domain::CommandService* s_;
-  Micros now_;
-  int n_ = 0;
-  int appended_ = 0;
+struct DemoCliOptions {
+  uint64_t seed = 42;
+  std::string until;  // YYYY-MM-DD; default: today (UTC)
+  double scale = 1.0;
 };
 
-Status Tell(Story& st, std::string* refusal) {
-  auto must = [](const Result<fb::CommandResultT>& r) { return r.ok() ? Status::Ok() : r.status(); };
-  {
-    fb::CreateWorkspaceT w;
-    w.workspace_id = "acme";
-    w.name = "Acme Robotics";
-    w.home_currency = "EUR";
-    w.time_zone = "Europe/Berlin";
-    w.admin_user_id = "U-1";
-    w.admin_name = "Ada Lovelace";
-    w.admin_email = "ada@acme.example";
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("", std::move(w), Day(2024, 12, 2))));
-  }
-  struct U { const char* id; const char* name; fb::Role role; };
-  for (const U& u : {U{"U-2", "Grace Hopper", fb::Role::Manager}, U{"U-3", "Alan Turing", fb::Role::Rep},
-                     U{"U-4", "Katherine Johnson", fb::Role::Rep}, U{"U-5", "Hedy Lamarr", fb::Role::Analyst}}) {
-    fb::CreateUserT c;
-    c.user_id = u.id;
-    c.name = u.name;
-    c.email = std::string(u.id) + "@acme.example";
-    c.role = u.role;
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-1", std::move(c), Day(2024, 12, 2))));
-  }
-  {
-    fb::CreateTeamT t;
-    t.team_id = "T-1";
-    t.name = "North";
-    t.manager_id = "U-2";
-    t.territory = "north";
-    t.member_ids = {"U-3", "U-4"};
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-1", std::move(t), Day(2024, 12, 2))));
-  }
-  {
-    fb::CreatePipelineT p;
-    p.pipeline_id = "PL-1";
-    p.name = "New business";
-    for (auto [id, name, prob] : {std::tuple{"qualify", "Qualify", 10}, {"demo", "Demo", 30},
-                                  {"proposal", "Proposal", 60}, {"negotiation", "Negotiation", 80}}) {
-      auto s = std::make_unique<fb::StageT>();
-      s->stage_id = id;
-      s->name = name;
-      s->probability = prob;
-      p.stages.push_back(std::move(s));
-    }
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-1", std::move(p), Day(2024, 12, 2))));
-  }
-  {
-    fb::CreateProductT p;
-    p.product_id = "P-1";
-    p.name = "Robot arm RA-100";
-    p.code = "RA-100";
-    p.list_price = Eur(45000);
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-1", std::move(p), Day(2024, 12, 2))));
-  }
-  struct Co { const char* id; const char* name; const char* domain; const char* owner; };
-  for (const Co& c : {Co{"CO-1", "Curie Labs", "curie.example", "U-3"},
-                      Co{"CO-2", "Tesla Works", "tesla-works.example", "U-3"},
-                      Co{"CO-3", "Châtelet Physique", "chatelet.example", "U-4"}}) {
-    fb::CreateCompanyT x;
-    x.company_id = c.id;
-    x.name = c.name;
-    x.domain = c.domain;
-    x.owner_id = c.owner;
-    x.industry = "Research";
-    RAPPORT_RETURN_IF_ERROR(must(st.Run(c.owner, std::move(x), Day(2025, 1, 6))));
-  }
-  struct Ct { const char* id; const char* first; const char* last; const char* email; const char* co; const char* owner; };
-  for (const Ct& c : {Ct{"C-1", "Marie", "Curie", "marie@curie.example", "CO-1", "U-3"},
-                      Ct{"C-2", "Nikola", "Tesla", "nikola@tesla-works.example", "CO-2", "U-3"},
-                      Ct{"C-3", "Émilie", "du Châtelet", "emilie@chatelet.example", "CO-3", "U-4"}}) {
-    fb::CreateContactT x;
-    x.contact_id = c.id;
-    x.first_name = c.first;
-    x.last_name = c.last;
-    x.emails = {c.email};
-    x.company_id = c.co;
-    x.owner_id = c.owner;
-    x.source = "web form";
-    x.lifecycle = fb::Lifecycle::Lead;
-    RAPPORT_RETURN_IF_ERROR(must(st.Run(c.owner, std::move(x), Day(2025, 1, 6))));
-  }
-  // D-1: Curie Labs buys two robot arms (opened in January, won in April).
-  {
-    fb::OpenDealT d;
-    d.deal_id = "D-1";
-    d.name = "Curie Labs: two RA-100";
-    d.pipeline_id = "PL-1";
-    d.company_id = "CO-1";
-    d.contact_ids = {"C-1"};
-    d.expected_close_date = DateOf(2025, 3, 31);
-    auto line = std::make_unique<fb::DealLineT>();
-    line->product_id = "P-1";
-    line->quantity = 2;
-    line->unit_price = Eur(45000);
-    d.lines.push_back(std::move(line));
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-3", std::move(d), Day(2025, 1, 10))));
-  }
-  {
-    fb::LogCallT c;
-    c.duration_seconds = 1260;
-    c.outcome = fb::CallOutcome::Connected;
-    c.notes = "Wants a demo of the arm in their lab";
-    c.links = Links({"C-1"}, {"D-1"});
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-3", std::move(c), Day(2025, 1, 14, 15))));
-  }
-  for (auto [stage, when] : {std::pair{"demo", Day(2025, 2, 3)}, {"proposal", Day(2025, 3, 3)}}) {
-    fb::MoveDealT m;
-    m.deal_id = "D-1";
-    m.stage_id = stage;
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-3", std::move(m), when)));
-  }
-  {
-    fb::UpdateRecordT u;  // the close date slips a month
-    u.record_type = "deal";
-    u.record_id = "D-1";
-    auto f = std::make_unique<fb::FieldValueT>();
-    f->field = "expected_close_date";
-    f->value = domain::Boxed(domain::TextValue("2025-04-30"));
-    u.set.push_back(std::move(f));
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-3", std::move(u), Day(2025, 3, 20))));
-  }
-  {
-    fb::WinDealT w;
-    w.deal_id = "D-1";
-    w.close_date = DateOf(2025, 4, 15);
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-3", std::move(w), Day(2025, 4, 15))));
-  }
-  {
-    fb::StartContractT k;
-    k.contract_id = "K-1";
-    k.deal_id = "D-1";
-    k.term_months = 12;
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-3", std::move(k), Day(2025, 4, 15))));
-  }
-  // D-2: Tesla Works, lost on price.
-  {
-    fb::OpenDealT d;
-    d.deal_id = "D-2";
-    d.name = "Tesla Works: pilot cell";
-    d.pipeline_id = "PL-1";
-    d.company_id = "CO-2";
-    d.contact_ids = {"C-2"};
-    d.amount = Eur(120000);
-    d.expected_close_date = DateOf(2025, 5, 31);
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-3", std::move(d), Day(2025, 2, 20))));
-    fb::MoveDealT m;
-    m.deal_id = "D-2";
-    m.stage_id = "demo";
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-3", std::move(m), Day(2025, 3, 12))));
-    fb::LoseDealT l;
-    l.deal_id = "D-2";
-    l.reason = "price";
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-3", std::move(l), Day(2025, 5, 2))));
-  }
-  // D-3: Châtelet Physique, still open; Katherine's manager Grace helps.
-  {
-    fb::OpenDealT d;
-    d.deal_id = "D-3";
-    d.name = "Châtelet Physique: lab automation";
-    d.pipeline_id = "PL-1";
-    d.stage_id = "proposal";
-    d.company_id = "CO-3";
-    d.contact_ids = {"C-3"};
-    d.amount = Eur(80000);
-    d.expected_close_date = DateOf(2025, 9, 30);
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-4", std::move(d), Day(2025, 6, 2))));
-    fb::LogMeetingT m;
-    m.title = "On-site visit";
-    m.start_us = Day(2025, 6, 16, 9);
-    m.end_us = Day(2025, 6, 16, 11);
-    m.attendees = {"U-4", "U-2", "C-3"};
-    m.links = Links({"C-3"}, {"D-3"});
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-2", std::move(m), Day(2025, 6, 16, 9))));
-    fb::CreateTaskT t;
-    t.title = "Send revised proposal to Émilie";
-    t.due_us = Day(2025, 6, 20, 17);
-    t.assignee_id = "U-4";
-    t.priority = fb::Priority::High;
-    t.links = Links({"C-3"}, {"D-3"});
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-2", std::move(t), Day(2025, 6, 16, 12))));
-  }
-  {
-    fb::OpenTicketT t;
-    t.subject = "RA-100 gripper calibration drifts";
-    t.contact_id = "C-1";
-    t.company_id = "CO-1";
-    t.priority = fb::Priority::High;
-    t.assignee_id = "U-4";
-    t.channel = "email";
-    RAPPORT_RETURN_IF_ERROR(must(st.Run("U-1", std::move(t), Day(2025, 7, 1))));
-  }
-  // A refused command: moving a won deal. Nothing is appended.
-  {
-    fb::MoveDealT m;
-    m.deal_id = "D-1";
-    m.stage_id = "negotiation";
-    auto r = st.Run("U-3", std::move(m));
-    *refusal = r.ok() ? "(unexpectedly accepted)" : r.status().ToString();
-  }
-  return Status::Ok();
+// "12,345"
+std::string Count(uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
 }
 
-int RunDemo(const GlobalOptions& g) {
+std::string Date(int32_t day) { return domain::FormatDate(day); }
+
+// Generates the workspace into a fresh data directory: the log is opened on a manual clock so
+// that recorded_at follows the story. It is opened without a sync per append (a bulk load that
+// can be redone: `rapport demo` refuses a directory that holds anything); Close() syncs it all.
+Status Generate(const GlobalOptions& g, const DemoOptions& options, DemoSummary* summary,
+                events::VerifyReport* verified, double* seconds) {
+  ManualClock clock(static_cast<Micros>(DemoStartDay(options.until_day)) * kMicrosPerDay);
+  events::LogOptions lo;
+  lo.dir = ResolveDataDir(g);
+  lo.create_if_missing = true;
+  lo.program_name = "rapport";
+  lo.clock = &clock;
+  lo.sync = false;
   std::unique_ptr<events::EventLog> log;
-  Status s = OpenLog(g, true, &log);
-  if (!s.ok()) return ReportError(g, s);
+  RAPPORT_RETURN_IF_ERROR(events::EventLog::Open(lo, &log));
+  if (log->LastPosition() > 0) {
+    return Status::AlreadyExists(lo.dir + " already holds a workspace (" + Count(log->LastPosition()) +
+                                 " events): pass a fresh --data DIR, or delete the directory to run the demo again");
+  }
   auto service = domain::CommandService::Open(log.get());
-  if (!service.ok()) return ReportError(g, service.status());
-  Story story(service->get(), SystemClock()->NowMicros());
-  std::string refusal;
-  s = Tell(story, &refusal);
-  if (!s.ok()) return ReportError(g, s.WithContext("demo"));
-  std::vector<events::Event> evs;
-  s = log->ReadForward(1, 10000, &evs);
-  if (!s.ok()) return ReportError(g, s);
-  if (!g.json) {
-    std::cout << "rapport demo: " << story.appended() << " commands appended to "
-              << ResolveDataDir(g) << " (" << log->LastPosition() << " events in the log)\n\n";
+  if (!service.ok()) return service.status();
+
+  bool tty = StderrIsTerminal() && !g.json;
+  int shown = -1;
+  Micros start = clock.NowMicros();
+  Micros end = static_cast<Micros>(options.until_day) * kMicrosPerDay;
+  std::function<void(double)> progress;
+  if (tty) {
+    progress = [&](double done) {
+      int percent = static_cast<int>(done * 100);
+      if (percent == shown) return;
+      shown = percent;
+      Micros at = start + static_cast<Micros>(done * static_cast<double>(end - start));
+      std::cerr << "\rrapport demo: simulating " << FormatIsoDate(at) << " (" << percent << "%), "
+                << Count(log->LastPosition()) << " events" << std::flush;
+    };
   }
-  PrintEvents(g, evs);
+  auto t0 = std::chrono::steady_clock::now();
+  Status s = GenerateDemo(service->get(), &clock, options, summary, progress);
+  *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (tty) std::cerr << "\r\033[K" << std::flush;
+  RAPPORT_RETURN_IF_ERROR(s);
+  service->reset();
   auto report = log->Verify();
-  if (!report.ok()) return ReportError(g, report.status());
-  if (!g.json) {
-    std::cout << "\nA refused command appends nothing: " << refusal << "\n"
-              << "log verify: " << (report->ok() ? "clean" : "PROBLEMS FOUND") << " ("
-              << report->events_checked << " events, " << report->streams_checked
-              << " streams, " << report->commands_checked << " commands)\n"
-              << "Try: rapport --data " << ResolveDataDir(g) << " log show 30\n";
+  if (!report.ok()) return report.status();
+  *verified = *report;
+  return log->Close();
+}
+
+std::string SummaryParagraph(const DemoSummary& s, const DemoCliOptions& o, const std::string& dir, double seconds) {
+  char scale[32], took[32];
+  std::snprintf(scale, sizeof scale, "%g", o.scale);
+  std::snprintf(took, sizeof took, "%.1f s", seconds);
+  return "rapport demo: two years of Acme Robotics, " + FormatIsoDate(s.start) + " to " + FormatIsoDate(s.end) +
+         " (seed " + std::to_string(o.seed) + ", scale " + scale + "): " + Count(s.users) + " users in " +
+         Count(s.teams) + " teams, " + Count(s.companies) + " companies, " + Count(s.contacts) + " contacts, " +
+         Count(s.deals) + " deals (" + Count(s.deals_open) + " open, " + Count(s.deals_won) + " won, " +
+         Count(s.deals_lost) + " lost), " + Count(s.activities) + " activities, " + Count(s.tasks) + " tasks, " +
+         Count(s.contracts) + " contracts and " + Count(s.tickets) + " tickets; " + Count(s.late_entries) +
+         " activities and deal changes were logged days after they happened. " + Count(s.events) +
+         " events from " + Count(s.commands) + " commands, in " + dir + " (" + took + ").";
+}
+
+void Heading(const std::string& title) { std::cout << "\n== " << title << " ==\n\n"; }
+
+int RunDemo(const GlobalOptions& g, const DemoCliOptions& o) {
+  DemoOptions options;
+  options.seed = o.seed;
+  options.scale = o.scale;
+  if (o.until.empty()) {
+    options.until_day = static_cast<int32_t>(SystemClock()->NowMicros() / kMicrosPerDay);
+  } else {
+    auto day = domain::ParseDate(o.until, "--until");
+    if (!day.ok()) return ReportError(g, day.status());
+    options.until_day = *day;
   }
-  return report->ok() ? kExitOk : kExitCorruption;
+  if (!(o.scale > 0 && o.scale <= 20)) {
+    return ReportError(g, Status::InvalidArgument("--scale must be greater than 0 and at most 20"));
+  }
+  std::string dir = ResolveDataDir(g);
+  DemoSummary sum;
+  events::VerifyReport verified;
+  double seconds = 0;
+  Status s = Generate(g, options, &sum, &verified, &seconds);
+  if (!s.ok()) return ReportError(g, s.code() == StatusCode::kAlreadyExists ? s : s.WithContext("demo"));
+
+  // The views, as rapport shows them at the end of the story and a year earlier.
+  Views v;
+  s = OpenViews(g, &v);
+  if (!s.ok()) return ReportError(g, s);
+  const std::string pipeline = sum.new_business_pipeline;
+  int32_t year_ago_day = options.until_day - 365;
+  AsOf now = AsOf::Now(sum.end);
+  AsOf then = v.engine->Resolve(AsOf::Recorded(static_cast<Micros>(year_ago_day + 1) * kMicrosPerDay - 1));
+  auto board = v.engine->Read(now, [&](const ReadModel& m, const AsOf& a) {
+    return projections::BuildBoard(m, a, pipeline, kDealsPerStage);
+  });
+  auto board_then = v.engine->Read(then, [&](const ReadModel& m, const AsOf& a) {
+    return projections::BuildBoard(m, a, pipeline, kDealsPerStage);
+  });
+  auto diff = v.engine->Read(now, [&](const ReadModel& m, const AsOf& a) {
+    return projections::DiffPipeline(m, then, a, pipeline);
+  });
+  projections::ForecastOptions fo;
+  fo.period = projections::Period::kQuarter;
+  auto forecast = v.engine->Read(now, [&](const ReadModel& m, const AsOf& a) {
+    return projections::BuildForecast(m, a, fo);
+  });
+  projections::ReportFilter by_rep;
+  by_rep.pipeline_id = pipeline;
+  auto winrate = v.engine->Read(now, [&](const ReadModel& m, const AsOf& a) {
+    return projections::BuildReport(m, a, "winrate", by_rep);
+  });
+  auto cycle = v.engine->Read(now, [&](const ReadModel& m, const AsOf& a) {
+    return projections::BuildReport(m, a, "cycle", by_rep);
+  });
+  std::string account = "company/" + sum.busiest_company;
+  auto timeline = v.engine->Read(now, [&](const ReadModel& m, const AsOf& a) {
+    return projections::BuildTimeline(m, *v.log, a, account, kTimelineRows, nullptr);
+  });
+  for (const Status& x : {board.status(), board_then.status(), diff.status(), winrate.status(), cycle.status(),
+                          sum.busiest_company.empty() ? Status::Ok() : timeline.status()}) {
+    if (!x.ok()) return ReportError(g, x.WithContext("demo"));
+  }
+  // The year's biggest changes first.
+  std::stable_sort(diff->rows.begin(), diff->rows.end(), [](const projections::DiffRow& a, const projections::DiffRow& b) {
+    return std::llabs(a.delta) > std::llabs(b.delta);
+  });
+  std::string year_ago = Date(year_ago_day);
+  std::vector<std::string> tries = {
+      "rapport --data " + dir + " board --as-of " + year_ago,
+      "rapport --data " + dir + " board --as-of " + year_ago + " --effective",
+      "rapport --data " + dir + " " +
+          (sum.storied_deal.empty() ? "followups" + (sum.busy_rep.empty() ? "" : " --user " + sum.busy_rep)
+                                    : "history " + sum.storied_deal),
+      "rapport --data " + dir + " renewals --days 90"};
+
+  if (g.json) {
+    projections::Json j;
+    j["demo"] = {{"data_dir", dir}, {"seed", o.seed}, {"scale", o.scale}, {"from", FormatIsoDate(sum.start)},
+                 {"until", FormatIsoDate(sum.end)}, {"users", sum.users}, {"teams", sum.teams},
+                 {"companies", sum.companies}, {"contacts", sum.contacts}, {"deals", sum.deals},
+                 {"deals_open", sum.deals_open}, {"deals_won", sum.deals_won}, {"deals_lost", sum.deals_lost},
+                 {"activities", sum.activities}, {"late_entries", sum.late_entries}, {"tasks", sum.tasks},
+                 {"contracts", sum.contracts}, {"tickets", sum.tickets}, {"commands", sum.commands},
+                 {"events", sum.events}, {"seconds", seconds}};
+    j["board"] = projections::ToJson(*board);
+    j["board"]["view"] = projections::ToJson(now);
+    j["forecast"] = projections::ToJson(forecast);
+    j["winrate"] = projections::ToJson(*winrate);
+    j["cycle"] = projections::ToJson(*cycle);
+    if (!sum.busiest_company.empty()) {
+      j["timeline"] = projections::ToJson(*timeline);
+      j["timeline"]["record"] = account;
+    }
+    j["board_a_year_ago"] = projections::ToJson(*board_then);
+    j["board_a_year_ago"]["view"] = projections::ToJson(then);
+    size_t changes = diff->rows.size();
+    if (diff->rows.size() > kDiffRows) diff->rows.resize(kDiffRows);
+    j["diff"] = projections::ToJson(*diff);
+    j["diff"]["changes_total"] = changes;  // "changes" lists the kDiffRows largest
+    j["verify"] = {{"ok", verified.ok()}, {"events", verified.events_checked}, {"streams", verified.streams_checked},
+                   {"commands", verified.commands_checked}, {"problems", verified.problem_count}};
+    j["try"] = tries;
+    PrintJson(j);
+    return verified.ok() ? kExitOk : kExitCorruption;
+  }
+
+  std::cout << SummaryParagraph(sum, o, dir, seconds) << "\n";
+  Heading("The " + board->pipeline_name + " pipeline today");
+  PrintBoard(*board, now, kDealsPerStage);
+  Heading("Forecast by quarter, every pipeline");
+  PrintForecast(forecast, now, "quarter", "");
+  Heading("Win rate by rep, " + board->pipeline_name);
+  PrintReport(*winrate, now);
+  Heading("Sales cycle by rep, " + board->pipeline_name);
+  PrintReport(*cycle, now);
+  if (!sum.busiest_company.empty()) {
+    Heading("The busiest account, " + sum.busiest_company);
+    PrintTimeline(*timeline, now, account, sum.busiest_company);
+  }
+  Heading("The " + board->pipeline_name + " pipeline a year ago (" + year_ago + ") and today");
+  Table t({{"STAGE"}, {"A YEAR AGO", Table::Align::kRight}, {"", Table::Align::kRight}, {"TODAY", Table::Align::kRight},
+           {"", Table::Align::kRight}});
+  for (const auto& col : board->columns) {
+    const projections::BoardColumn* old = nullptr;
+    for (const auto& c : board_then->columns) {
+      if (c.stage_id == col.stage_id) old = &c;
+    }
+    t.AddRow({col.name, old ? Count(old->count) + " deals" : "", old ? Money(old->total, board->currency) : "",
+              Count(col.count) + " deals", Money(col.total, board->currency)});
+  }
+  t.AddRow({"open", Count(board_then->deals) + " deals", Money(board_then->total, board->currency),
+            Count(board->deals) + " deals", Money(board->total, board->currency)});
+  t.Print(std::cout);
+  std::cout << "\nWhat changed in between (every deal valued at today's exchange rate; the " << kDiffRows
+            << " largest of " << Count(diff->rows.size()) << " changes):\n\n";
+  PrintDiff(*diff, kDiffRows);
+
+  std::cout << "\nlog verify: " << (verified.ok() ? "clean" : "PROBLEMS FOUND (run `rapport log verify`)") << " ("
+            << Count(verified.events_checked) << " events, " << Count(verified.streams_checked) << " streams, "
+            << Count(verified.commands_checked) << " commands)\n\nTry:\n";
+  for (const auto& x : tries) std::cout << "  " << x << "\n";
+  return verified.ok() ? kExitOk : kExitCorruption;
 }
 
 }  // namespace
 
 void SetupDemoCommand(CLI::App* app, const GlobalOptions* g, int* exit_code) {
-  CLI::App* demo = app->add_subcommand("demo", "Create an example workspace and show its log");
-  demo->callback([g, exit_code] { *exit_code = RunDemo(*g); });
+  auto o = std::make_shared<DemoCliOptions>();
+  CLI::App* demo = app->add_subcommand(
+      "demo", "Create an example workspace: two years of a sales and service team, then show it");
+  demo->add_option("--seed", o->seed, "Seed of every random choice (the same seed gives the same log)");
+  demo->add_option("--until", o->until, "Last day of the story, YYYY-MM-DD (default: today, UTC)")
+      ->type_name("DATE");
+  demo->add_option("--scale", o->scale, "Size: 1.0 is about 80,000 events (a few seconds); 0.05 a small test workspace");
+  demo->callback([g, o, exit_code] { *exit_code = RunDemo(*g, *o); });
 }
 
 }  // namespace rapport::cli

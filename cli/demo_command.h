@@ -1,4 +1,8 @@
-// `rapport demo`: fills a data directory with a small example workspace and shows it.
+// `rapport demo [--seed N] [--until YYYY-MM-DD] [--scale F]`: fills a fresh data directory with
+// two years of an example sales and service team (cli/demo_generator.h), then shows what rapport
+// makes of it — the pipeline board, the forecast, win rates and cycle lengths, an account's
+// timeline, the board a year earlier and what changed since — and checks the log.
+// Refuses (already_exists) a directory that already holds a workspace.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -51,40 +51,7 @@ int RunForecast(const GlobalOptions& g, const ForecastCliOptions& o) {
     PrintJson(j);
     return kExitOk;
   }
-  std::cout << "Forecast by " << o.by << (fo.group == projections::GroupBy::kNone ? "" : " and " + o.group);
-  if (!ViewHeading(resolved).empty()) std::cout << ", " << ViewHeading(resolved);
-  std::cout << " (" << f.currency << ")\n\n";
-  int64_t max = 0;
-  for (const auto& r : f.rows) max = std::max({max, r.open, r.won});
-  std::vector<Table::Column> cols = {{"PERIOD"}};
-  if (fo.group != projections::GroupBy::kNone) cols.push_back({o.group == "team" ? "TEAM" : "OWNER"});
-  for (const char* c : {"OPEN", "WEIGHTED", "HISTORY", "COMMIT", "BEST CASE", "WON"}) {
-    cols.push_back({c, Table::Align::kRight});
-  }
-  cols.push_back({"", Table::Align::kLeft, 30});
-  Table t(cols);
-  for (const auto& r : f.rows) {
-    std::vector<std::string> row = {r.period};
-    if (fo.group != projections::GroupBy::kNone) row.push_back(r.group);
-    for (int64_t x : {r.open, r.weighted, r.history, r.commit, r.best_case, r.won}) {
-      row.push_back(x ? Money(x, f.currency) : "");
-    }
-    row.push_back(Bar(r.won ? r.won : r.weighted, max, 24));
-    t.AddRow(row);
-  }
-  t.Print(std::cout);
-  std::cout << "\nOPEN: open deals by expected close; WEIGHTED: x stage probability; HISTORY: x the win rate\n"
-               "each stage actually achieved; WON: closed won by close date. Stage win rates:\n";
-  Table rates({{"PIPELINE"}, {"STAGE"}, {"CONFIGURED", Table::Align::kRight}, {"CLOSED", Table::Align::kRight},
-               {"WON", Table::Align::kRight}, {"ACTUAL", Table::Align::kRight}});
-  for (const auto& r : f.rates) {
-    char pct[16];
-    std::snprintf(pct, sizeof pct, "%.1f%%", r.rate * 100);
-    rates.AddRow({r.pipeline_id, r.stage_name, std::to_string(r.configured) + "%", std::to_string(r.closed),
-                  std::to_string(r.won), r.closed ? pct : "—"});
-  }
-  rates.Print(std::cout);
-  for (const auto& w : f.warnings) std::cout << "warning: " << w << "\n";
+  PrintForecast(f, resolved, o.by, fo.group == projections::GroupBy::kNone ? "" : o.group);
   return kExitOk;
 }
 
@@ -125,33 +92,75 @@ int RunReport(const GlobalOptions& g, const ReportCliOptions& o) {
     PrintJson(j);
     return kExitOk;
   }
-  std::cout << r->title;
-  if (!ViewHeading(resolved).empty()) std::cout << ", " << ViewHeading(resolved);
+  PrintReport(*r, resolved);
+  return kExitOk;
+}
+
+}  // namespace
+
+void PrintForecast(const projections::Forecast& f, const projections::AsOf& at, const std::string& by,
+                   const std::string& group) {
+  std::cout << "Forecast by " << by << (group.empty() ? "" : " and " + group);
+  if (!ViewHeading(at).empty()) std::cout << ", " << ViewHeading(at);
+  std::cout << " (" << f.currency << ")\n\n";
+  int64_t max = 0;
+  for (const auto& r : f.rows) max = std::max({max, r.open, r.won});
+  std::vector<Table::Column> cols = {{"PERIOD"}};
+  if (!group.empty()) cols.push_back({group == "team" ? "TEAM" : "OWNER"});
+  for (const char* c : {"OPEN", "WEIGHTED", "HISTORY", "COMMIT", "BEST CASE", "WON"}) {
+    cols.push_back({c, Table::Align::kRight});
+  }
+  cols.push_back({"", Table::Align::kLeft, 30});
+  Table t(cols);
+  for (const auto& r : f.rows) {
+    std::vector<std::string> row = {r.period};
+    if (!group.empty()) row.push_back(r.group);
+    for (int64_t x : {r.open, r.weighted, r.history, r.commit, r.best_case, r.won}) {
+      row.push_back(x ? Money(x, f.currency) : "");
+    }
+    row.push_back(Bar(r.won ? r.won : r.weighted, max, 24));
+    t.AddRow(row);
+  }
+  t.Print(std::cout);
+  std::cout << "\nOPEN: open deals by expected close; WEIGHTED: x stage probability; HISTORY: x the win rate\n"
+               "each stage actually achieved; WON: closed won by close date. Stage win rates:\n";
+  Table rates({{"PIPELINE"}, {"STAGE"}, {"CONFIGURED", Table::Align::kRight}, {"CLOSED", Table::Align::kRight},
+               {"WON", Table::Align::kRight}, {"ACTUAL", Table::Align::kRight}});
+  for (const auto& r : f.rates) {
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.1f%%", r.rate * 100);
+    rates.AddRow({r.pipeline_id, r.stage_name, std::to_string(r.configured) + "%", std::to_string(r.closed),
+                  std::to_string(r.won), r.closed ? pct : "—"});
+  }
+  rates.Print(std::cout);
+  for (const auto& w : f.warnings) std::cout << "warning: " << w << "\n";
+}
+
+void PrintReport(const projections::Report& r, const projections::AsOf& at) {
+  std::cout << r.title;
+  if (!ViewHeading(at).empty()) std::cout << ", " << ViewHeading(at);
   std::cout << "\n\n";
   std::vector<Table::Column> cols;
-  for (const auto& c : r->columns) {
+  for (const auto& c : r.columns) {
     std::string h = c;
     for (auto& ch : h) ch = ch == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    bool numeric = !r->rows.empty() && (r->rows[0][c].is_number() || c == "rate" || c == "win_rate" ||
-                                        c == "conversion" || c == "revenue" || c == "average" || c == "total");
+    bool numeric = !r.rows.empty() && (r.rows[0][c].is_number() || c == "rate" || c == "win_rate" ||
+                                       c == "conversion" || c == "revenue" || c == "average" || c == "total");
     cols.push_back({h, numeric ? Table::Align::kRight : Table::Align::kLeft});
   }
   Table t(cols);
-  for (const auto& row : r->rows) {
+  for (const auto& row : r.rows) {
     std::vector<std::string> cells;
-    for (const auto& c : r->columns) {
+    for (const auto& c : r.columns) {
       const auto& x = row[c];
       cells.push_back(x.is_string() ? x.get<std::string>() : x.is_null() ? "" : x.dump());
     }
     t.AddRow(cells);
   }
   t.Print(std::cout);
-  if (r->rows.empty()) std::cout << "(nothing in this range)\n";
-  for (const auto& n : r->notes) std::cout << "note: " << n << "\n";
-  return kExitOk;
+  if (r.rows.empty()) std::cout << "(nothing in this range)\n";
+  for (const auto& n : r.notes) std::cout << "note: " << n << "\n";
 }
-
-}  // namespace
 
 void SetupForecastCommand(CLI::App* app, const GlobalOptions* g, int* exit_code) {
   auto o = std::make_shared<ForecastCliOptions>();

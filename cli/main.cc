@@ -13,6 +13,7 @@
 #include "cli/log_command.h"
 #include "cli/record_command.h"
 #include "cli/record_verbs.h"
+#include "cli/token_command.h"
 
 int main(int argc, char** argv) {
   using namespace rapport::cli;
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   SetupImportCommand(&app, &global, &exit_code);
   SetupExportCommand(&app, &global, &exit_code);
   SetupBackupCommands(&app, &global, &exit_code);
+  SetupTokenCommand(&app, &global, &exit_code);
   SetupLogCommand(&app, &global, &exit_code);
   SetupBoardCommand(&app, &global, &exit_code);
   SetupDiffCommand(&app, &global, &exit_code);

@@ -58,19 +58,7 @@ int RunTimeline(const GlobalOptions& g, const TimelineOptions& o) {
     PrintJson(j);
     return kExitOk;
   }
-  std::cout << "Timeline of " << record << ", newest first, " << t->total << " entries";
-  if (!ViewHeading(resolved).empty()) std::cout << ", " << ViewHeading(resolved);
-  std::cout << "\n\n";
-  Table table({{"WHEN"}, {"WHO"}, {"WHAT", Table::Align::kLeft, 90}, {"RECORDED", Table::Align::kLeft}});
-  for (const auto& r : t->rows) {
-    bool late = r.recorded - r.occurred > kMicrosPerDay;
-    table.AddRow({FormatIso8601(r.occurred), r.actor, r.summary, late ? FormatIsoDate(r.recorded) + " (late)" : ""});
-  }
-  table.Print(std::cout);
-  if (t->more && t->next) {
-    std::cout << "\nMore: rapport timeline " << o.record << " --after " << t->next->occurred << ":" << t->next->position
-              << "\n";
-  }
+  PrintTimeline(*t, resolved, record, o.record);
   return kExitOk;
 }
 
@@ -111,6 +99,23 @@ int RunHistory(const GlobalOptions& g, const HistoryOptions& o) {
 }
 
 }  // namespace
+
+void PrintTimeline(const projections::TimelineResult& t, const projections::AsOf& at,
+                   const std::string& record, const std::string& typed) {
+  std::cout << "Timeline of " << record << ", newest first, " << t.total << " entries";
+  if (!ViewHeading(at).empty()) std::cout << ", " << ViewHeading(at);
+  std::cout << "\n\n";
+  Table table({{"WHEN"}, {"WHO"}, {"WHAT", Table::Align::kLeft, 90}, {"RECORDED", Table::Align::kLeft}});
+  for (const auto& r : t.rows) {
+    bool late = r.recorded - r.occurred > kMicrosPerDay;
+    table.AddRow({FormatIso8601(r.occurred), r.actor, r.summary, late ? FormatIsoDate(r.recorded) + " (late)" : ""});
+  }
+  table.Print(std::cout);
+  if (t.more && t.next) {
+    std::cout << "\nMore: rapport timeline " << typed << " --after " << t.next->occurred << ":" << t.next->position
+              << "\n";
+  }
+}
 
 void SetupRecordViewCommands(CLI::App* app, const GlobalOptions* g, int* exit_code) {
   {

@@ -16,6 +16,21 @@ bool ApplyPeople(const events::EventView& e, RecordState* s, Status* st) {
       s->rates.set_home(Str(p->home_currency()));
       return true;
     }
+    case fb::Payload::TokenIssued: {
+      auto* p = e.payload_as<fb::TokenIssued>();
+      *st = Created(s, e);
+      s->Set("user_id", RefValue(Str(p->user_id())));
+      s->Set("name", TextValue(Str(p->name())));
+      s->Set("secret_hash", TextValue(Str(p->secret_hash())));
+      s->Set("hint", TextValue(Str(p->hint())));
+      if (p->expires_at_us() != 0) s->Set("expires_at", InstantValue(p->expires_at_us()));
+      s->Set("status", ChoiceValue("active"));
+      return true;
+    }
+    case fb::Payload::TokenRevoked:
+      s->Set("status", ChoiceValue("revoked"));
+      s->Set("revoked_reason", TextValue(Str(e.payload_as<fb::TokenRevoked>()->reason())));
+      return true;
     case fb::Payload::WorkspaceUpdated:
       ApplyChanges(e.payload_as<fb::WorkspaceUpdated>()->changes(), s);
       s->rates.set_home(s->Text("home_currency"));

@@ -41,6 +41,7 @@ std::string_view IdPrefix(std::string_view type) {
   if (type == kTask) return "TSK";
   if (type == kTicket) return "TKT";
   if (type == kWorkspace) return "W";
+  if (type == kToken) return "TOK";
   return "X";
 }
 
@@ -66,6 +67,7 @@ class CommandService::Source final : public RecordSource {
       else if (type == kTeam) r = d.team(id);
       else if (type == kPipeline) r = d.pipeline(id);
       else if (type == kProduct) r = d.product(id);
+      else if (type == kToken) r = d.token(id);
       else if (type == kField) {
         auto it = d.fields().find(id);
         r = it == d.fields().end() ? nullptr : &it->second;
@@ -95,7 +97,7 @@ Result<std::unique_ptr<CommandService>> CommandService::Open(events::EventLog* l
 }
 
 Status CommandService::LoadDirectory() {
-  for (std::string_view type : {kWorkspace, kUser, kTeam, kPipeline, kProduct, kField}) {
+  for (std::string_view type : {kWorkspace, kUser, kTeam, kPipeline, kProduct, kField, kToken}) {
     std::string after;
     for (;;) {
       std::vector<std::string> ids;

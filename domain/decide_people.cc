@@ -241,10 +241,59 @@ Result<Decision> ChangeTeamManager(Env& env, const fb::ChangeTeamManagerT& c) {
 
 }  // namespace
 
+Result<Decision> IssueToken(Env& env, const fb::IssueTokenT& c) {
+  RAPPORT_RETURN_IF_ERROR(RequireAdmin(env.actor, "API tokens"));
+  auto u = LiveUser(env, c.user_id);
+  if (!u.ok()) return u.status();
+  if (!(*u)->Int("active")) {
+    return Status::FailedPrecondition("user_id: user " + c.user_id + " is deactivated: reactivate them first");
+  }
+  RAPPORT_RETURN_IF_ERROR(ValidateText(c.name, "name", 100, true));
+  bool hex = c.secret_hash.size() == 64;
+  for (char ch : c.secret_hash) hex = hex && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'));
+  if (!hex) return Status::InvalidArgument("secret_hash: must be 64 lower-case hex digits (a BLAKE2b-256 hash)");
+  if (env.dir.token_by_hash(c.secret_hash) != nullptr) {
+    return Status::AlreadyExists("secret_hash: another token has this secret; generate a new one");
+  }
+  RAPPORT_RETURN_IF_ERROR(ValidateText(c.hint, "hint", 16, false));
+  if (c.expires_at_us < 0) return Status::InvalidArgument("expires_at_us: must be 0 (never) or an instant");
+  if (c.expires_at_us != 0 && c.expires_at_us <= env.ctx.now) {
+    return Status::InvalidArgument("expires_at_us: " + FormatIso8601(c.expires_at_us) + " is already past");
+  }
+  auto id = env.NewRecordId(kToken, c.token_id, "token_id");
+  if (!id.ok()) return id.status();
+  fb::TokenIssuedT e;
+  e.token_id = *id;
+  e.user_id = c.user_id;
+  e.name = Trim(c.name);
+  e.secret_hash = c.secret_hash;
+  e.hint = c.hint;
+  e.expires_at_us = c.expires_at_us;
+  env.EmitNew(kToken, *id, std::move(e));
+  return env.Done(kToken, *id);
+}
+
+Result<Decision> RevokeToken(Env& env, const fb::RevokeTokenT& c) {
+  RAPPORT_RETURN_IF_ERROR(RequireAdmin(env.actor, "API tokens"));
+  auto t = env.Live(kToken, c.token_id, "token_id");
+  if (!t.ok()) return t.status();
+  if ((*t)->Text("status") == "revoked") {
+    return Status::FailedPrecondition("token " + c.token_id + " is already revoked");
+  }
+  RAPPORT_RETURN_IF_ERROR(ValidateText(c.reason, "reason", 500, false));
+  fb::TokenRevokedT e;
+  e.token_id = c.token_id;
+  e.reason = c.reason;
+  env.EmitOn(**t, std::move(e));
+  return env.Done(kToken, c.token_id);
+}
+
 MaybeDecision DecidePeople(Env& env, const fb::CommandBodyUnion& b) {
   switch (b.type) {
     case fb::CommandBody::CreateWorkspace: return CreateWorkspace(env, *b.AsCreateWorkspace());
     case fb::CommandBody::SetExchangeRate: return SetExchangeRate(env, *b.AsSetExchangeRate());
+    case fb::CommandBody::IssueToken: return IssueToken(env, *b.AsIssueToken());
+    case fb::CommandBody::RevokeToken: return RevokeToken(env, *b.AsRevokeToken());
     case fb::CommandBody::CreateUser: return CreateUser(env, *b.AsCreateUser());
     case fb::CommandBody::ChangeUserRole: return ChangeUserRole(env, *b.AsChangeUserRole());
     case fb::CommandBody::DeactivateUser: return DeactivateUser(env, *b.AsDeactivateUser());

@@ -4,7 +4,7 @@ namespace rapport::domain {
 
 bool Directory::Holds(std::string_view type) {
   return type == kWorkspace || type == kUser || type == kTeam || type == kPipeline ||
-         type == kProduct || type == kField;
+         type == kProduct || type == kField || type == kToken;
 }
 
 void Directory::Put(const RecordState& r) {
@@ -20,6 +20,8 @@ void Directory::Put(const RecordState& r) {
     products_[r.id] = r;
   } else if (r.type == kField) {
     fields_[r.id] = r;
+  } else if (r.type == kToken) {
+    tokens_[r.id] = r;
   }
 }
 
@@ -31,6 +33,13 @@ const RecordState* Directory::Find(const std::map<std::string, RecordState, std:
 
 const RecordState* Directory::field(std::string_view record_type, std::string_view key) const {
   return Find(fields_, std::string(record_type) + "." + std::string(key));
+}
+
+const RecordState* Directory::token_by_hash(std::string_view secret_hash) const {
+  for (const auto& [id, t] : tokens_) {
+    if (t.created && t.Text("secret_hash") == secret_hash) return &t;
+  }
+  return nullptr;
 }
 
 std::string Directory::home_currency() const { return workspace_.Text("home_currency"); }

@@ -27,6 +27,10 @@ class Directory {
   const RecordState* team(std::string_view id) const { return Find(teams_, id); }
   const RecordState* pipeline(std::string_view id) const { return Find(pipelines_, id); }
   const RecordState* product(std::string_view id) const { return Find(products_, id); }
+  // API tokens (revoked and expired ones too: check "status" and "expires_at").
+  const RecordState* token(std::string_view id) const { return Find(tokens_, id); }
+  const RecordState* token_by_hash(std::string_view secret_hash) const;
+  const std::map<std::string, RecordState, std::less<>>& tokens() const { return tokens_; }
   // Custom field "key" of a record type.
   const RecordState* field(std::string_view record_type, std::string_view key) const;
 
@@ -53,7 +57,7 @@ class Directory {
   static const RecordState* Find(const std::map<std::string, RecordState, std::less<>>& m,
                                  std::string_view id);
   RecordState workspace_;
-  std::map<std::string, RecordState, std::less<>> users_, teams_, pipelines_, products_, fields_;
+  std::map<std::string, RecordState, std::less<>> users_, teams_, pipelines_, products_, fields_, tokens_;
 };
 
 }  // namespace rapport::domain

@@ -35,6 +35,7 @@ inline constexpr std::string_view kContract = "contract";
 inline constexpr std::string_view kActivity = "activity";
 inline constexpr std::string_view kTask = "task";
 inline constexpr std::string_view kTicket = "ticket";
+inline constexpr std::string_view kToken = "token";
 
 // The single workspace record's id.
 inline constexpr std::string_view kWorkspaceId = "main";

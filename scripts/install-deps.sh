@@ -11,6 +11,7 @@ packages=(
   libcli11-dev
   catch2
   nlohmann-json3-dev
+  libsodium-dev
 )
 
 missing=()

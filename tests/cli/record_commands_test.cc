@@ -151,3 +151,38 @@ TEST_CASE("exec runs JSON commands, one result a line; retries change nothing", 
 
 }  // namespace
 }  // namespace rapport::cli::testing
+
+namespace rapport::cli::testing {
+namespace {
+
+TEST_CASE("API tokens: the secret is shown once and never stored; admin only; revocable", "[cli][token]") {
+  Cli cli;
+  Setup(cli);
+  auto created = cli.Ok({"token", "create", "--user", "U-3", "--name", "laptop", "--json"}).Json();
+  std::string secret = created["secret"];
+  CHECK(secret.rfind("rpt_", 0) == 0);
+  CHECK(secret.size() == 4 + 52);
+  CHECK(created["token_id"] == "TOK-1");
+
+  Run list = cli.Ok({"token", "list"});
+  CHECK(list.out.find("TOK-1") != std::string::npos);
+  CHECK(list.out.find(secret.substr(0, 8)) != std::string::npos);  // the hint
+  CHECK(list.out.find(secret) == std::string::npos);
+  Run log = cli.Ok({"export", "log"});
+  CHECK(log.out.find("TokenIssued") != std::string::npos);
+  CHECK(log.out.find(secret) == std::string::npos);
+  CHECK(log.out.find(secret.substr(8)) == std::string::npos);
+
+  CHECK(cli({"--as", "U-3", "token", "create", "--user", "U-3", "--name", "mine"}).code == 5);
+  CHECK(cli({"--as", "U-3", "token", "list"}).code == 5);
+  CHECK(cli({"token", "create", "--user", "U-9", "--name", "x"}).code == 3);
+  CHECK(cli({"token", "create", "--user", "U-3", "--name", "x", "--expires", "2001-01-01"}).code == 2);
+
+  cli.Ok({"token", "revoke", "TOK-1", "--reason", "laptop lost"});
+  auto after = cli.Ok({"token", "list", "--json"}).Json();
+  CHECK(after["tokens"][0]["state"] == "revoked");
+  CHECK(cli({"token", "revoke", "TOK-1"}).code == 4);
+}
+
+}  // namespace
+}  // namespace rapport::cli::testing
