@@ -249,19 +249,6 @@ std::unique_ptr<fb::FieldValueT> Field(std::string field, std::string text) {
 int32_t DayOf(Micros t) { return static_cast<int32_t>(t >= 0 ? t / kMicrosPerDay : (t - kMicrosPerDay + 1) / kMicrosPerDay); }
 bool Weekend(int32_t day) { return ((day % 7) + 7 + 3) % 7 >= 5; }  // 1970-01-01 was a Thursday
 
-int32_t AddMonths(int32_t day, int months) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(day, &y, &m, &d);
-  int64_t total = y * 12 + (m - 1) + months;
-  int64_t ny = total / 12;
-  unsigned nm = static_cast<unsigned>(total % 12) + 1;
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0;
-  unsigned last = kDays[nm - 1] + (nm == 2 && leap ? 1 : 0);
-  return static_cast<int32_t>(DaysFromCivil(ny, nm, std::min(d, last)));
-}
-
 // ---------------------------------------------------------------------------------------------
 // What the generator remembers of what it created.
 
@@ -1107,13 +1094,13 @@ Status Simulation::EnterStage(int index) {
   }
   if (Chance(0.35)) {
     const Contact& p = contacts_[static_cast<size_t>(d.contacts.front())];
-    static const std::vector<std::string> kTodo[] = {
+    static const std::vector<std::string> kTaskTitlesByStage[] = {
         {"Qualify budget and timeline with ", "Send case studies to "},
         {"Book a site visit with ", "Send discovery notes to "},
         {"Send demo recording to ", "Prepare demo cell layout for "},
         {"Send revised proposal to ", "Chase feedback on the proposal from "},
         {"Send order form to ", "Agree payment terms with "}};
-    std::string title = d.pipeline == 0 ? Pick(kTodo[stage]) + p.first + " " + p.last
+    std::string title = d.pipeline == 0 ? Pick(kTaskTitlesByStage[stage]) + p.first + " " + p.last
                                         : "Prepare renewal quote for " + p.first + " " + p.last;
     int assignee = d.owner;
     int actor = Chance(0.1) ? ManagerOf(d.owner) : d.owner;

@@ -407,19 +407,6 @@ Result<Decision> ReopenDeal(Env& env, const fb::ReopenDealT& c) {
   return env.Done(kDeal, c.deal_id);
 }
 
-int32_t AddMonths(int32_t day, int months) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(day, &y, &m, &d);
-  int64_t total = y * 12 + (m - 1) + months;
-  int64_t ny = total / 12;
-  unsigned nm = static_cast<unsigned>(total % 12) + 1;
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0;
-  unsigned last = kDays[nm - 1] + (nm == 2 && leap ? 1 : 0);
-  return static_cast<int32_t>(DaysFromCivil(ny, nm, std::min(d, last)));
-}
-
 Result<Decision> StartContract(Env& env, const fb::StartContractT& c) {
   auto d = ChangeableDeal(env, c.deal_id, nullptr);
   if (!d.ok()) return d.status();

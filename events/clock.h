@@ -54,6 +54,9 @@ Result<Micros> ParseIso8601(std::string_view text);
 
 // Days since 1970-01-01 for a proleptic Gregorian date, and back.
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+// `months` calendar months after (or before) a day, clamped to the month's last day
+// (2017-01-31 + 1 month = 2017-02-28).
+int32_t AddMonths(int32_t day, int months);
 void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
 
 }  // namespace rapport
