@@ -12,7 +12,7 @@ struct InitArgs {
   std::string name = "My company";
   std::string currency = "EUR";
   std::string time_zone = "UTC";
-  std::string admin_id, admin_name = "Administrator", admin_email = "admin@localhost";
+  std::string admin_id, admin_name = "Administrator", admin_email = "admin@example.com";
 };
 
 int RunInit(const GlobalOptions& g, const InitArgs& a) {

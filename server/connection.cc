@@ -1,0 +1,297 @@
+#include "server/connection.h"
+
+#include "server/connection_manager.h"
+#include "server/log_line.h"
+
+namespace rapport::server {
+
+namespace {
+constexpr size_t kFeedBatchEvents = 256;
+constexpr size_t kFeedBatchBytes = 256 << 10;
+constexpr size_t kFeedBatchScan = 4096;
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, ConnectionManager* manager, RequestHandler* handler,
+                       asio::thread_pool* workers, const ServerOptions* options, const events::EventLog* log,
+                       ServerCounters* counters)
+    : socket_(std::move(socket)),
+      strand_(asio::make_strand(socket_.get_executor())),
+      manager_(manager),
+      handler_(handler),
+      workers_(workers),
+      options_(options),
+      log_(log),
+      counters_(counters),
+      parser_(options->max_frame_bytes),
+      hello_timer_(strand_),
+      idle_timer_(strand_),
+      last_frame_(std::chrono::steady_clock::now()) {
+  asio::error_code ec;
+  auto ep = socket_.remote_endpoint(ec);
+  peer_ = ec ? std::string("unknown") : ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+void Connection::Start() {
+  asio::post(strand_, [self = shared_from_this()] {
+    self->counters_->connections.fetch_add(1);
+    LogLine(LogLevel::kDebug, "connection opened", {{"peer", self->peer_}});
+    self->hello_timer_.expires_after(self->options_->hello_timeout);
+    self->hello_timer_.async_wait([self](const asio::error_code& ec) {
+      if (ec || self->closed_ || self->session_.authenticated) return;
+      self->CloseAfterFlush(Status::Unavailable("no hello within " +
+                                                std::to_string(self->options_->hello_timeout.count() / 1000) +
+                                                " s: send hello with an API token first"));
+    });
+    self->ArmIdleTimer();
+    self->DoRead();
+  });
+}
+
+void Connection::Stop() {
+  asio::post(strand_, [self = shared_from_this()] { self->Close(); });
+}
+
+void Connection::Drain() {
+  asio::post(strand_, [self = shared_from_this()] {
+    if (self->closed_) return;
+    self->draining_ = true;
+    self->stop_reading_ = true;
+    for (const auto& d : self->pending_) {
+      self->Send(StatusResponse(d.request_id(), Status::Unavailable("the server is shutting down; retry after it restarts")));
+    }
+    self->pending_.clear();
+    for (const auto& [id, sub] : self->subscriptions_) {
+      self->Send(StatusResponse(id, Status::Unavailable("the server is shutting down; resubscribe from position " +
+                                                        std::to_string(sub.cursor) + " after it restarts")));
+    }
+    self->counters_->subscriptions.fetch_sub(static_cast<uint32_t>(self->subscriptions_.size()));
+    self->subscriptions_.clear();
+    self->MaybeFinishDrain();
+  });
+}
+
+void Connection::OnLogAdvanced() {
+  asio::post(strand_, [self = shared_from_this()] { self->PumpFeeds(); });
+}
+
+void Connection::Refuse(const Status& status) {
+  asio::post(strand_, [self = shared_from_this(), status] {
+    self->counters_->connections.fetch_add(1);  // Close() counts it out again
+    self->CloseAfterFlush(status);
+  });
+}
+
+void Connection::DoRead() {
+  if (reading_ || stop_reading_ || closed_) return;
+  if (pending_.size() >= options_->max_in_flight) return;  // resumes when requests finish
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec,
+                                                                                   size_t n) { self->OnRead(ec, n); }));
+}
+
+void Connection::OnRead(const asio::error_code& ec, size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  if (ec) {
+    // The client closed (or half-closed) its side: answer what it sent, then close.
+    if (ec != asio::error::eof) {
+      LogLine(LogLevel::kDebug, "connection read failed", {{"peer", peer_}, {"error", ec.message()}});
+    }
+    peer_closed_ = true;
+    stop_reading_ = true;
+    counters_->subscriptions.fetch_sub(static_cast<uint32_t>(subscriptions_.size()));
+    subscriptions_.clear();
+    MaybeFinishDrain();
+    return;
+  }
+  last_frame_ = std::chrono::steady_clock::now();
+  if (stop_reading_) return;
+  TakeFrames(read_buffer_.data(), n);
+  DispatchPending();
+  DoRead();
+}
+
+void Connection::TakeFrames(const char* data, size_t size) {
+  while (!stop_reading_) {
+    switch (parser_.Feed(&data, &size)) {
+      case FrameParser::State::kNeedMore:
+        return;
+      case FrameParser::State::kError:
+        counters_->errors.fetch_add(1, std::memory_order_relaxed);
+        CloseAfterFlush(Status::InvalidArgument(parser_.error()));
+        return;
+      case FrameParser::State::kFrame: {
+        auto d = DecodeRequest(parser_.TakeFrame());
+        if (!d.ok()) {
+          counters_->errors.fetch_add(1, std::memory_order_relaxed);
+          CloseAfterFlush(d.status());
+          return;
+        }
+        pending_.push_back(std::move(*d));
+        break;
+      }
+    }
+  }
+}
+
+void Connection::DispatchPending() {
+  // Until hello succeeds, requests run one at a time, so a pipelined hello is in force before
+  // the requests behind it start.
+  while (!closed_ && !close_after_flush_ && !pending_.empty() && in_flight_ < options_->max_in_flight &&
+         (session_.authenticated || in_flight_ == 0)) {
+    auto d = std::make_shared<DecodedRequest>(std::move(pending_.front()));
+    pending_.pop_front();
+    ++in_flight_;
+    asio::post(*workers_, [self = shared_from_this(), d] {
+      Outcome o = self->handler_->Handle(&self->session_, *d);
+      asio::post(self->strand_, [self, o = std::move(o)]() mutable { self->Complete(std::move(o)); });
+    });
+  }
+}
+
+void Connection::Complete(Outcome o) {
+  --in_flight_;
+  if (closed_) return;
+  if (session_.authenticated) hello_timer_.cancel();
+  if (!close_after_flush_) Send(std::move(o.response));
+  if (o.subscribe && !draining_ && !close_after_flush_ && !peer_closed_) {
+    Subscription sub;
+    sub.filter = std::move(*o.subscribe);
+    sub.cursor = o.subscribe_from;
+    if (subscriptions_.emplace(o.subscription_id, std::move(sub)).second) counters_->subscriptions.fetch_add(1);
+  }
+  if (o.unsubscribe != 0 && subscriptions_.erase(o.unsubscribe) > 0) counters_->subscriptions.fetch_sub(1);
+  if (o.close) {
+    CloseAfterFlush(Status::Ok());
+    return;
+  }
+  PumpFeeds();
+  DispatchPending();
+  DoRead();
+  MaybeFinishDrain();
+}
+
+void Connection::Send(std::string message) {
+  std::string frame = EncodeFrame(message);
+  outbound_bytes_ += frame.size();
+  outbound_.push_back(std::move(frame));
+  DoWrite();
+}
+
+void Connection::DoWrite() {
+  if (writing_ || outbound_.empty() || closed_) return;
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(outbound_.front()),
+                    asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec, size_t) {
+                      self->writing_ = false;
+                      if (self->closed_) return;
+                      if (ec) {
+                        LogLine(LogLevel::kDebug, "connection write failed",
+                                {{"peer", self->peer_}, {"error", ec.message()}});
+                        self->Close();
+                        return;
+                      }
+                      self->outbound_bytes_ -= self->outbound_.front().size();
+                      self->outbound_.pop_front();
+                      if (self->close_after_flush_ && self->outbound_.empty() && self->in_flight_ == 0) {
+                        self->Close();
+                        return;
+                      }
+                      self->PumpFeeds();
+                      self->DoWrite();
+                      self->MaybeFinishDrain();
+                    }));
+}
+
+void Connection::PumpFeeds() {
+  if (closed_ || close_after_flush_ || draining_ || subscriptions_.empty()) return;
+  const uint64_t last = log_->LastPosition();
+  for (auto& [id, sub] : subscriptions_) {
+    while (outbound_bytes_ < options_->max_outbound_bytes && sub.cursor <= last) {
+      FeedBatch b;
+      Status s = ReadFeedBatch(*log_, sub.filter, sub.cursor, kFeedBatchEvents, kFeedBatchBytes, kFeedBatchScan, &b);
+      if (!s.ok()) {
+        LogLine(LogLevel::kError, "feed read failed", {{"peer", peer_}, {"error", s.ToString()}});
+        CloseAfterFlush(s);
+        return;
+      }
+      if (b.next_position <= sub.cursor) break;  // nothing readable yet
+      sub.cursor = b.next_position;
+      if (!b.events.empty()) Send(EventBatchResponse(id, b.events, b.next_position, last));
+    }
+    if (sub.cursor > last) {
+      sub.caught_up = true;
+    } else if (sub.caught_up && last - sub.cursor + 1 > options_->max_subscriber_lag) {
+      LogLine(LogLevel::kWarn, "subscriber fell behind",
+              {{"peer", peer_}, {"lag", std::to_string(last - sub.cursor + 1)}});
+      CloseAfterFlush(Status::Unavailable(
+          "subscription " + std::to_string(id) + " fell " + std::to_string(last - sub.cursor + 1) +
+          " events behind the log (limit " + std::to_string(options_->max_subscriber_lag) +
+          "): read faster, or reconnect and subscribe from position " + std::to_string(sub.cursor)));
+      return;
+    }
+  }
+}
+
+void Connection::CloseAfterFlush(const Status& why) {
+  if (closed_ || close_after_flush_) return;
+  if (!why.ok()) {
+    LogLine(LogLevel::kInfo, "closing connection", {{"peer", peer_}, {"reason", why.ToString()}});
+    Send(StatusResponse(0, why));
+  }
+  close_after_flush_ = true;
+  stop_reading_ = true;
+  pending_.clear();
+  if (!writing_ && outbound_.empty() && in_flight_ == 0) Close();
+}
+
+void Connection::MaybeFinishDrain() {
+  if ((draining_ || peer_closed_) && !closed_ && in_flight_ == 0 && pending_.empty() && !writing_ &&
+      outbound_.empty()) {
+    Close();
+  }
+}
+
+void Connection::ArmIdleTimer() {
+  idle_timer_.expires_at(last_frame_ + options_->idle_timeout);
+  idle_timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
+    if (ec || self->closed_) return;
+    if (self->close_after_flush_) {  // the peer is not reading what we still have to send
+      self->Close();
+      return;
+    }
+    auto now = std::chrono::steady_clock::now();
+    bool busy = self->in_flight_ > 0 || !self->subscriptions_.empty();
+    if (!busy && now - self->last_frame_ >= self->options_->idle_timeout) {
+      self->CloseAfterFlush(Status::Unavailable(
+          "idle for " + std::to_string(self->options_->idle_timeout.count() / 1000) + " s: connection closed"));
+      if (!self->closed_) {
+        self->last_frame_ = now;
+        self->ArmIdleTimer();  // forces the close if the flush never completes
+      }
+      return;
+    }
+    if (busy) self->last_frame_ = now;
+    self->ArmIdleTimer();
+  });
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  hello_timer_.cancel();
+  idle_timer_.cancel();
+  asio::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  counters_->subscriptions.fetch_sub(static_cast<uint32_t>(subscriptions_.size()));
+  subscriptions_.clear();
+  counters_->connections.fetch_sub(1);
+  outbound_.clear();
+  outbound_bytes_ = 0;
+  LogLine(LogLevel::kDebug, "connection closed", {{"peer", peer_}});
+  manager_->Remove(shared_from_this());
+}
+
+}  // namespace rapport::server

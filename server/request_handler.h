@@ -1,0 +1,105 @@
+// RequestHandler: what the server does with one verified request, without any I/O of its own
+// (it reads and appends through the log, the command service and the read models), so tests
+// call it directly. The connection (server/connection.h) owns the socket, the feed cursor and
+// the timers; it asks the handler and sends what comes back.
+//
+// Thread-safe: Handle may run on many threads at once for different connections.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "domain/command_service.h"
+#include "events/clock.h"
+#include "events/event_log.h"
+#include "projections/engine.h"
+#include "server/feed.h"
+#include "server/protocol.h"
+
+namespace rapport::server {
+
+// Who a connection acts as, once hello succeeded.
+struct SessionState {
+  bool authenticated = false;
+  domain::Actor actor;
+  std::string token_id;
+  std::string role;  // "admin", "manager", "rep", "viewer"
+};
+
+struct ServerCounters {
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> commands{0};
+  std::atomic<uint64_t> errors{0};
+  std::atomic<uint32_t> connections{0};
+  std::atomic<uint32_t> subscriptions{0};
+};
+
+// What the connection should do after a request.
+struct Outcome {
+  std::string response;                 // the Response message (without the frame header)
+  std::optional<FeedFilter> subscribe;  // start a feed...
+  uint64_t subscription_id = 0;         // ...named by the Subscribe request's id...
+  uint64_t subscribe_from = 0;          // ...from this position
+  uint64_t unsubscribe = 0;             // stop this subscription (its Subscribe request id)
+  bool close = false;                   // close the connection once the response is sent
+};
+
+struct HandlerOptions {
+  // Most events or ids in one ReadStream/ReadLog/ListStreams answer.
+  // Default: 1000
+  uint32_t max_batch = 1000;
+  // Soft bound on the event bytes of one batch (one event of up to 1 MiB always fits).
+  // Default: 1 MiB
+  size_t max_batch_bytes = 1 << 20;
+  // How long a query waits for the read models to reach the log's end (read-your-writes).
+  // Default: 5 s
+  std::chrono::milliseconds query_catch_up_wait{5000};
+  // Entries allowed in each Subscribe filter list.
+  // Default: 1000
+  size_t max_filter_entries = 1000;
+  std::string server_name = "rapportd";
+};
+
+class RequestHandler {
+ public:
+  // All must outlive the handler.
+  RequestHandler(events::EventLog* log, domain::CommandService* service,
+                 projections::ProjectionEngine* engine, Clock* clock, ServerCounters* counters,
+                 HandlerOptions options = {});
+
+  // Handles one request for the connection whose state is *session.
+  Outcome Handle(SessionState* session, const DecodedRequest& request);
+
+  // The Response for a frame that could not be decoded (request id 0; closes).
+  static Outcome Refuse(const Status& status);
+
+  const HandlerOptions& options() const { return options_; }
+  Micros started_at() const { return started_at_; }
+
+ private:
+  Outcome Hello(SessionState* s, uint64_t id, const proto::Hello& m);
+  Outcome Execute(SessionState* s, uint64_t id, const proto::Execute& m);
+  Outcome Query(SessionState* s, uint64_t id, const proto::Query& m);
+  Outcome ReadStream(SessionState* s, uint64_t id, const proto::ReadStream& m);
+  Outcome ListStreams(SessionState* s, uint64_t id, const proto::ListStreams& m);
+  Outcome ReadLog(SessionState* s, uint64_t id, const proto::ReadLog& m);
+  Outcome Subscribe(SessionState* s, uint64_t id, const proto::Subscribe& m);
+  Outcome Stats(uint64_t id);
+
+  events::EventLog* log_;
+  domain::CommandService* service_;
+  projections::ProjectionEngine* engine_;
+  Clock* clock_;
+  ServerCounters* counters_;
+  HandlerOptions options_;
+  Micros started_at_;
+};
+
+// Builds an EventBatch response.
+std::string EventBatchResponse(uint64_t request_id, const std::vector<events::Event>& events,
+                               uint64_t next_position, uint64_t last_position);
+
+}  // namespace rapport::server

@@ -1,0 +1,50 @@
+// rapportd's settings, with their defaults (also printed by `rapportd --help`).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "server/frame.h"
+#include "server/request_handler.h"
+
+namespace rapport::server {
+
+struct ServerOptions {
+  // Where to listen. Default: 127.0.0.1:7420 (loopback only unless asked).
+  std::string host = "127.0.0.1";
+  uint16_t port = 7420;
+  // Threads running the network (io_context). Default: 2
+  size_t io_threads = 2;
+  // Threads running requests (commands wait for the disk there; many in flight share one
+  // group commit). Default: 16
+  size_t worker_threads = 16;
+  // Largest request frame accepted. Default: 4 MiB
+  size_t max_frame_bytes = kDefaultMaxFrameBytes;
+  // Open connections; more are refused with an error frame. Default: 1024
+  size_t max_connections = 1024;
+  // A connection without a request in flight, a subscription or a received frame for this
+  // long is closed. Default: 300 s
+  std::chrono::milliseconds idle_timeout{300'000};
+  // A connection must authenticate (hello) within this. Default: 10 s
+  std::chrono::milliseconds hello_timeout{10'000};
+  // Requests of one connection being worked on at once; the server stops reading the
+  // connection until one finishes. Default: 64
+  size_t max_in_flight = 64;
+  // Feed events queued for one connection before the server stops reading more from the log
+  // for it (its outbound queue bound). Default: 1 MiB
+  size_t max_outbound_bytes = 1 << 20;
+  // A live subscriber (one that had caught up) more than this many events behind the log
+  // gets an error frame and is disconnected. Default: 100,000
+  uint64_t max_subscriber_lag = 100'000;
+  // SO_SNDBUF of each connection's socket, bounding what the kernel buffers for a slow
+  // reader on top of max_outbound_bytes. 0: the OS default (autotuned).
+  // Default: 0
+  int socket_send_buffer_bytes = 0;
+  // How long shutdown waits for in-flight requests and unsent responses. Default: 10 s
+  std::chrono::milliseconds shutdown_grace{10'000};
+  HandlerOptions handler;
+};
+
+}  // namespace rapport::server
