@@ -1,12 +1,18 @@
 # The two set-up commands of README.md. Everything else is CMake.
 #   make demo   install missing Debian packages, build (Release), run the demo
-#   make test   install missing Debian packages, build (assertions on), run the whole suite via ctest
+#   make test   install missing Debian packages, build (assertions on), run the whole suite via ctest,
+#               then a short run of the protocol fuzzer over its committed corpus
+#   make test-sanitize   the suite built with AddressSanitizer and UndefinedBehaviorSanitizer
+#   make fuzz           the protocol fuzzer for FUZZ_SECONDS (default 300)
 JOBS        ?= $(shell nproc)
 RELEASE_DIR ?= build/release
 TEST_DIR    ?= build/test
 DEMO_DATA   ?= build/demo-data
+SANITIZE_DIR ?= build/sanitize
+FUZZ_DIR    ?= build/fuzz
+FUZZ_SECONDS ?= 20
 
-.PHONY: all deps demo test build-release build-test bench clean
+.PHONY: all deps demo test build-release build-test bench clean test-sanitize fuzz fuzz-smoke
 
 all: build-release
 
@@ -27,6 +33,34 @@ demo: build-release
 
 test: build-test
 	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# The protocol fuzzer (clang's libFuzzer with ASan and UBSan): new inputs go to a scratch
+# directory, the committed corpus in server/fuzz/corpus is only read.
+fuzz-build: deps
+	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DRAPPORT_FUZZ=ON -DRAPPORT_BUILD_TESTS=OFF -DRAPPORT_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(FUZZ_DIR) --target rapport-request-fuzzer -j $(JOBS)
+
+fuzz-smoke: fuzz-build
+	@rm -rf $(FUZZ_DIR)/new-corpus && mkdir -p $(FUZZ_DIR)/new-corpus
+	@$(FUZZ_DIR)/server/rapport-request-fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -print_final_stats=1 $(FUZZ_DIR)/new-corpus server/fuzz/corpus 2>$(FUZZ_DIR)/fuzz.log \
+	  || { tail -40 $(FUZZ_DIR)/fuzz.log; exit 1; }
+	@grep -E "stat::number_of_executed_units|Done" $(FUZZ_DIR)/fuzz.log | tr '\n' ' ' | sed 's/^/fuzz-smoke: /'; echo
+
+fuzz: FUZZ_SECONDS = 300
+fuzz: fuzz-smoke
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer (gcc). Slow: not part
+# of `make test`; run it before a release and after touching the server or the log.
+test-sanitize: deps
+	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRAPPORT_ASSERTIONS=ON -DRAPPORT_BUILD_BENCH=OFF \
+	  "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+	  "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" >/dev/null
+	@cmake --build $(SANITIZE_DIR) -j $(JOBS)
+	@cd $(SANITIZE_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
 
 bench: build-release
 	@$(RELEASE_DIR)/bench/rapport-bench-log --dir build/bench-data

@@ -42,6 +42,13 @@ void AddGlobalOptions(CLI::App* app, GlobalOptions* g) {
   app->add_option("--as", g->as_user, "Act as this user (embedded mode; default: the local "
                                       "admin created by `rapport init`)")
       ->type_name("USER");
+  app->add_option("--connect", g->connect,
+                  "Use rapportd at HOST:PORT instead of a data directory (default: $RAPPORT_CONNECT)")
+      ->type_name("HOST:PORT")
+      ->envname("RAPPORT_CONNECT");
+  app->add_option("--token", g->token, "API token for --connect (default: $RAPPORT_TOKEN)")
+      ->type_name("TOKEN")
+      ->envname("RAPPORT_TOKEN");
 }
 
 std::string ResolveDataDir(const GlobalOptions& g) {
@@ -50,7 +57,13 @@ std::string ResolveDataDir(const GlobalOptions& g) {
   return "rapport-data";
 }
 
-Status OpenLog(const GlobalOptions& g, bool create, std::unique_ptr<events::EventLog>* log) {
+Status OpenLog(const GlobalOptions& g, bool create, std::unique_ptr<events::EventLog>* log,
+               std::string_view what) {
+  if (g.remote()) {
+    return Status::FailedPrecondition(std::string(what) +
+                                      " works on a data directory, not over --connect: run it where the "
+                                      "data lives, with --data DIR (stop rapportd first)");
+  }
   events::LogOptions opts;
   opts.dir = ResolveDataDir(g);
   opts.create_if_missing = create;
@@ -59,6 +72,21 @@ Status OpenLog(const GlobalOptions& g, bool create, std::unique_ptr<events::Even
     return Status::NotFound("no rapport data in " + opts.dir +
                             ": pass --data DIR (or set RAPPORT_DATA), or create one with "
                             "`rapport demo --data " + opts.dir + "`");
+  }
+  Status s = events::EventLog::Open(opts, log);
+  if (s.code() == StatusCode::kUnavailable && s.message().find("rapportd") != std::string::npos) {
+    return Status::Unavailable(s.message() + " (rapport --connect HOST:PORT --token TOKEN)");
+  }
+  return s;
+}
+
+Status OpenLogFollower(const GlobalOptions& g, std::unique_ptr<events::EventLog>* log) {
+  events::LogOptions opts;
+  opts.dir = ResolveDataDir(g);
+  opts.create_if_missing = false;
+  opts.follower = true;
+  if (!std::filesystem::exists(opts.dir + "/db")) {
+    return Status::NotFound("no rapport data in " + opts.dir + ": pass --data DIR (or set RAPPORT_DATA)");
   }
   return events::EventLog::Open(opts, log);
 }

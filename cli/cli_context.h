@@ -30,9 +30,14 @@ struct GlobalOptions {
   std::string data_dir;  // --data, else $RAPPORT_DATA, else ./rapport-data
   bool json = false;     // --json: machine-readable output
   std::string as_user;   // --as USER: act as this user (embedded mode); default: the local operator
+  std::string connect;   // --connect HOST:PORT, else $RAPPORT_CONNECT: remote mode through rapportd
+  std::string token;     // --token, else $RAPPORT_TOKEN: the API token remote mode authenticates with
+
+  bool remote() const { return !connect.empty(); }
 };
 
-// Registers --data and --json on `app`, filling *g (which must outlive the parse).
+// Registers --data, --json, --as, --connect and --token on `app`, filling *g (which must
+// outlive the parse). --connect and --token fall back to $RAPPORT_CONNECT and $RAPPORT_TOKEN.
 void AddGlobalOptions(CLI::App* app, GlobalOptions* g);
 
 // The data directory the options name, after applying the fallbacks.
@@ -40,7 +45,14 @@ std::string ResolveDataDir(const GlobalOptions& g);
 
 // Opens the event log of the data directory. `create` says whether an empty directory may be
 // initialised (commands that only read say no, and get a hint to run `rapport demo`/`init`).
-Status OpenLog(const GlobalOptions& g, bool create, std::unique_ptr<events::EventLog>* log);
+// In remote mode (--connect) this is failed_precondition: the command works on a data
+// directory only (`what` names it in the message).
+Status OpenLog(const GlobalOptions& g, bool create, std::unique_ptr<events::EventLog>* log,
+               std::string_view what = "this command");
+
+// Opens the data directory's log as a read-only follower (no lock: works while rapportd or
+// another command holds it). For `log tail -f`.
+Status OpenLogFollower(const GlobalOptions& g, std::unique_ptr<events::EventLog>* log);
 
 // Prints "rapport: <code>: <message>" to stderr (or a JSON error object to stdout with --json)
 // and returns the exit code for `s`.

@@ -1,8 +1,11 @@
 #include "cli/log_command.h"
 
 #include <iostream>
+#include <chrono>
 #include <map>
+#include <thread>
 
+#include "cli/session.h"
 #include "cli/table.h"
 #include "events/event_json.h"
 #include "events/event_log.h"
@@ -13,6 +16,7 @@ namespace {
 struct TailOptions {
   size_t count = 20;
   uint64_t from = 0;
+  bool follow = false;
 };
 
 std::string Summary(const events::EventView& e) {
@@ -21,12 +25,78 @@ std::string Summary(const events::EventView& e) {
   return j.is_null() ? "" : j.dump();
 }
 
+// One line per event, for a stream that never ends (a table cannot align it).
+void PrintEventLine(const GlobalOptions& g, const events::EventView& v) {
+  if (g.json) {
+    std::cout << events::EventToJson(v).dump() << "\n";
+    return;
+  }
+  std::cout << v.position() << "  " << FormatIso8601(v.recorded_at_us()) << "  " << v.stream_type() << "/"
+            << v.stream_id() << " v" << v.stream_version() << "  " << v.type_name() << "  by " << v.actor() << "  "
+            << Truncate(Summary(v), 100) << "\n";
+}
+
+int FollowRemote(const GlobalOptions& g, server::Client* c, uint64_t from) {
+  auto sub = c->Subscribe({from, {}, {}, {}});
+  if (!sub.ok()) return ReportError(g, sub.status());
+  if (!g.json) std::cerr << "following the log from position " << from << " (Ctrl-C to stop)" << std::endl;
+  for (;;) {
+    auto evs = c->NextEvents(*sub, std::chrono::seconds(30));
+    if (!evs.ok()) return ReportError(g, evs.status());
+    for (const auto& e : *evs) PrintEventLine(g, e.view());
+    std::cout << std::flush;
+    if (evs->empty() && !c->Ping().ok()) return ReportError(g, c->broken());
+  }
+}
+
 int RunTail(const GlobalOptions& g, const TailOptions& o) {
+  if (g.remote()) {
+    std::unique_ptr<Session> session;
+    Status s = OpenSession(g, false, false, &session);
+    if (!s.ok()) return ReportError(g, s);
+    server::Client* c = RemoteClient(session.get());
+    auto last = c->Ping();
+    if (!last.ok()) return ReportError(g, last.status());
+    uint64_t from = o.from != 0 ? o.from : (*last > o.count ? *last - o.count + 1 : 1);
+    if (o.follow) {
+      // The feed sends the backlog from `from`, then live events: no gap, no repeat.
+      return FollowRemote(g, c, from);
+    }
+    std::vector<events::Event> evs;
+    while (evs.size() < o.count) {
+      uint64_t next = 0;
+      auto batch = c->ReadLog(from, static_cast<uint32_t>(std::min<size_t>(1000, o.count - evs.size())), &next);
+      if (!batch.ok()) return ReportError(g, batch.status());
+      if (batch->empty()) break;
+      for (auto& e : *batch) evs.push_back(std::move(e));
+      from = next;
+    }
+    PrintEvents(g, evs);
+    return kExitOk;
+  }
   std::unique_ptr<events::EventLog> log;
-  Status s = OpenLog(g, false, &log);
+  Status s = o.follow ? OpenLogFollower(g, &log) : OpenLog(g, false, &log);
   if (!s.ok()) return ReportError(g, s);
   uint64_t last = log->LastPosition();
   uint64_t from = o.from != 0 ? o.from : (last > o.count ? last - o.count + 1 : 1);
+  if (o.follow) {
+    if (!g.json) std::cerr << "following the log from position " << from << " (Ctrl-C to stop)" << std::endl;
+    for (;;) {
+      std::vector<events::Event> evs;
+      s = log->ReadForward(from, 1000, &evs);
+      if (!s.ok()) return ReportError(g, s);
+      for (const auto& e : evs) PrintEventLine(g, e.view());
+      std::cout << std::flush;
+      if (!evs.empty()) {
+        from = evs.back()->position() + 1;
+        continue;
+      }
+      // Other processes append; pick up what they wrote.
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      s = log->CatchUpWithPrimary();
+      if (!s.ok()) return ReportError(g, s);
+    }
+  }
   std::vector<events::Event> evs;
   s = log->ReadForward(from, o.count, &evs);
   if (!s.ok()) return ReportError(g, s);
@@ -186,6 +256,8 @@ void SetupLogCommand(CLI::App* app, const GlobalOptions* g, int* exit_code) {
       CLI::Range(size_t{1}, size_t{1000000}));
   t->add_option("--from", tail->from, "Start at this position instead of the end")
       ->check(CLI::PositiveNumber);
+  t->add_flag("-f,--follow", tail->follow,
+              "Keep printing events as they are appended (by rapportd, or other rapport commands on --data)");
   t->callback([g, tail, exit_code] { *exit_code = RunTail(*g, *tail); });
 
   auto position = std::make_shared<uint64_t>(0);

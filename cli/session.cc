@@ -94,6 +94,7 @@ class EmbeddedSession final : public Session {
 
 Status OpenSession(const GlobalOptions& g, bool create, bool allow_uninitialised,
                    std::unique_ptr<Session>* out) {
+  if (g.remote()) return OpenRemoteSession(g, out);
   std::unique_ptr<events::EventLog> log;
   RAPPORT_RETURN_IF_ERROR(OpenLog(g, create, &log));
   auto service = domain::CommandService::Open(log.get());

@@ -15,6 +15,7 @@
 #include "cli/cli_context.h"
 #include "domain/command_service.h"
 #include "domain/directory.h"
+#include "server/client.h"
 
 namespace rapport::cli {
 
@@ -46,8 +47,17 @@ class Session {
 Status OpenSession(const GlobalOptions& g, bool create, bool allow_uninitialised,
                    std::unique_ptr<Session>* out);
 
+// With --connect, OpenSession opens a remote session instead: rapportd at g.connect,
+// authenticated with g.token; it acts as the token's user (--as is refused).
+
 // Embedded sessions only: the log underneath (for import and export, which stream it).
 events::EventLog* EmbeddedLog(Session* s);
 domain::CommandService* EmbeddedService(Session* s);
+
+// Remote sessions only: the connection (for queries, log reads and the change feed).
+server::Client* RemoteClient(Session* s);
+
+// Opens a remote session (called by OpenSession in remote mode).
+Status OpenRemoteSession(const GlobalOptions& g, std::unique_ptr<Session>* out);
 
 }  // namespace rapport::cli

@@ -7,6 +7,8 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <random>
 
@@ -148,7 +150,9 @@ Status EventLog::Open(const LogOptions& options, std::unique_ptr<EventLog>* out,
     std::filesystem::create_directories(options.dir, ec);
     if (ec) return Status::IOError("cannot create " + options.dir + ": " + ec.message());
   }
-  RAPPORT_RETURN_IF_ERROR(DirLock::Acquire(options.dir, options.program_name, &log->lock_));
+  if (!options.follower) {
+    RAPPORT_RETURN_IF_ERROR(DirLock::Acquire(options.dir, options.program_name, &log->lock_));
+  }
   OpenReport r;
   RAPPORT_RETURN_IF_ERROR(log->OpenDb(&r));
   log->open_report_ = r;
@@ -166,6 +170,7 @@ Status EventLog::OpenDb(OpenReport* report) {
     families.emplace_back(LogFamilyNames()[i], LogFamilyOptions(i, cache_));
   }
   std::string path = options_.dir + "/db";
+  if (options_.follower) return OpenFollowerDb(dbo, path, families, report);
   rocksdb::Status s = rocksdb::DB::Open(dbo, path, families, &handles_, &db_);
   if (!s.ok()) {
     if (s.IsInvalidArgument() && !options_.create_if_missing) {
@@ -233,6 +238,48 @@ Status EventLog::OpenDb(OpenReport* report) {
   return Status::Ok();
 }
 
+Status EventLog::OpenFollowerDb(rocksdb::DBOptions dbo, const std::string& path,
+                                const std::vector<rocksdb::ColumnFamilyDescriptor>& families,
+                                OpenReport* report) {
+  if (!std::filesystem::exists(path + "/CURRENT")) return Status::NotFound("no rapport log in " + options_.dir);
+  std::error_code ec;
+  follower_dir_ = (std::filesystem::temp_directory_path(ec) /
+                   ("rapport-follower-" + std::to_string(::getpid()) + "-" + RandomHex128().substr(0, 8)))
+                      .string();
+  dbo.create_if_missing = false;
+  dbo.max_open_files = -1;  // required by secondary instances
+  rocksdb::Status s = rocksdb::DB::OpenAsSecondary(dbo, path, follower_dir_, families, &handles_, &db_);
+  if (!s.ok()) return FromRocks(s, "following the log in " + path);
+  std::string id;
+  if (db_->Get(rocksdb::ReadOptions(), family(kMeta), kMetaWorkspace, &id).ok()) workspace_id_ = id;
+  stopping_ = true;  // Append refuses: nothing is ever written through a follower
+  RAPPORT_RETURN_IF_ERROR(CatchUpWithPrimary());
+  report->last_position = LastPosition();
+  return Status::Ok();
+}
+
+Status EventLog::CatchUpWithPrimary() {
+  if (!options_.follower) return Status::Ok();
+  RAPPORT_RETURN_IF_ERROR(FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the log"));
+  uint64_t last = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family(kLog)));
+  it->SeekToLast();
+  if (it->Valid()) {
+    auto pos = keys::DecodeU64(std::string_view(it->key().data(), it->key().size()));
+    if (!pos) return Status::Corruption("the last key of the log is not a position");
+    last = *pos;
+  }
+  RAPPORT_RETURN_IF_ERROR(FromRocks(it->status(), "finding the end of the log"));
+  if (last > committed_position_.load()) {
+    committed_position_.store(last, std::memory_order_release);
+    {
+      std::lock_guard<std::mutex> l(tail_mu_);
+    }
+    tail_cv_.notify_all();
+  }
+  return Status::Ok();
+}
+
 Status EventLog::CheckTail(uint64_t events, uint64_t* checked) const {
   uint64_t last = LastPosition();
   if (last == 0) return Status::Ok();
@@ -273,7 +320,7 @@ Status EventLog::Close() {
       std::lock_guard<std::mutex> l(mu_);
       healthy = failed_.ok();
     }
-    if (healthy) {
+    if (healthy && !options_.follower) {
       result = FromRocks(db_->Put(sync_write, family(kMeta), kMetaState, "closed"),
                          "marking the log closed");
     }
@@ -288,6 +335,10 @@ Status EventLog::Close() {
     db_ = nullptr;
   }
   lock_.reset();
+  if (!follower_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(follower_dir_, ec);
+  }
   {
     std::lock_guard<std::mutex> l(tail_mu_);
   }

@@ -41,6 +41,8 @@
 #include "events/stream_name.h"
 
 namespace rocksdb {
+struct DBOptions;
+struct ColumnFamilyDescriptor;
 class DB;
 class ColumnFamilyHandle;
 class Cache;
@@ -96,6 +98,13 @@ struct LogOptions {
 
   // Stamps recorded_at. Must outlive the log. Default: SystemClock()
   Clock* clock = nullptr;
+
+  // Open as a read-only follower of a log another process may hold (rapportd, or another
+  // rapport command): no directory lock, no writes (Append is refused), no recovery. The
+  // follower sees what the holder had made durable when it opened; CatchUpWithPrimary()
+  // picks up later appends. For `rapport log tail -f` on a data directory.
+  // Default: false
+  bool follower = false;
 
   // Written into rapport.lock so a second opener can name the holder ("rapportd", "rapport").
   // Default: "rapport"
@@ -278,6 +287,10 @@ class EventLog {
   // LastPosition() at that moment. For live projections and subscriptions.
   uint64_t WaitForEvents(uint64_t after, std::chrono::milliseconds timeout) const;
 
+  // Followers only (LogOptions::follower): reads what the holder appended since and moves
+  // LastPosition() on. A no-op for a normal log.
+  Status CatchUpWithPrimary();
+
   // Walks the whole log and every index; reports every inconsistency it finds.
   Result<VerifyReport> Verify(const VerifyOptions& options = {}) const;
 
@@ -313,6 +326,8 @@ class EventLog {
   Status OpenDb(OpenReport* report);
   // Re-checks the last `events` events and their index entries; corruption on damage.
   Status CheckTail(uint64_t events, uint64_t* checked) const;
+  Status OpenFollowerDb(rocksdb::DBOptions dbo, const std::string& path,
+                        const std::vector<rocksdb::ColumnFamilyDescriptor>& families, OpenReport* report);
 
   // event_log_append.cc
   Result<AppendResult> AppendInFlight(const AppendRequest& request);
@@ -349,6 +364,7 @@ class EventLog {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // indexed by LogFamily
   OpenReport open_report_;
   std::string workspace_id_;
+  std::string follower_dir_;  // a follower's own RocksDB directory (removed on Close)
   std::atomic<bool> closed_{false};
 
   // Highest durable, readable position.

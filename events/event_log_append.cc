@@ -141,6 +141,9 @@ Status EventLog::PrepareRequest(const AppendRequest& req, Writer* w) const {
 }
 
 Result<AppendResult> EventLog::Append(const AppendRequest& request) {
+  if (options_.follower) {
+    return Status::FailedPrecondition("this log is open as a read-only follower: appends go to the process holding it");
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return Status::Unavailable("the log is closed");
