@@ -44,7 +44,7 @@ fuzz-build: deps
 
 fuzz-smoke: fuzz-build
 	@rm -rf $(FUZZ_DIR)/new-corpus && mkdir -p $(FUZZ_DIR)/new-corpus
-	@$(FUZZ_DIR)/server/rapport-request-fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	@$(FUZZ_DIR)/server/rapport-request-fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=$(FUZZ_DIR)/ \
 	  -print_final_stats=1 $(FUZZ_DIR)/new-corpus server/fuzz/corpus 2>$(FUZZ_DIR)/fuzz.log \
 	  || { tail -40 $(FUZZ_DIR)/fuzz.log; exit 1; }
 	@grep -E "stat::number_of_executed_units|Done" $(FUZZ_DIR)/fuzz.log | tr '\n' ' ' | sed 's/^/fuzz-smoke: /'; echo
