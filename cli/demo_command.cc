@@ -208,16 +208,16 @@ int RunDemo(const GlobalOptions& g, const DemoCliOptions& o) {
 
   std::cout << SummaryParagraph(sum, o, dir, seconds) << "\n";
   Heading("The " + board->pipeline_name + " pipeline today");
-  PrintBoard(*board, now, kDealsPerStage);
+  PrintBoard(*board, now, kDealsPerStage, v.names);
   Heading("Forecast by quarter, every pipeline");
-  PrintForecast(forecast, now, "quarter", "");
+  PrintForecast(forecast, now, "quarter", "", v.names);
   Heading("Win rate by rep, " + board->pipeline_name);
-  PrintReport(*winrate, now);
+  PrintReport(*winrate, now, v.names);
   Heading("Sales cycle by rep, " + board->pipeline_name);
-  PrintReport(*cycle, now);
+  PrintReport(*cycle, now, v.names);
   if (!sum.busiest_company.empty()) {
     Heading("The busiest account, " + sum.busiest_company);
-    PrintTimeline(*timeline, now, account, sum.busiest_company);
+    PrintTimeline(*timeline, now, account, sum.busiest_company, v.names);
   }
   Heading("The " + board->pipeline_name + " pipeline a year ago (" + year_ago + ") and today");
   Table t({{"STAGE"}, {"A YEAR AGO", Table::Align::kRight}, {"", Table::Align::kRight}, {"TODAY", Table::Align::kRight},
