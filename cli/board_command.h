@@ -13,7 +13,7 @@ namespace rapport::cli {
 void SetupBoardCommand(CLI::App* app, const GlobalOptions* global, int* exit_code);
 void SetupDiffCommand(CLI::App* app, const GlobalOptions* global, int* exit_code);
 
-// The printing of both, shared with `rapport demo`. PrintBoard lists at most `limit` deals per
+// The printing of both. PrintBoard lists at most `limit` deals per
 // stage (as BuildBoard was asked for), each with its owner's name from `names`; PrintDiff prints
 // the waterfall and the first `max_rows` changes (0: all).
 void PrintBoard(const projections::Board& board, const projections::AsOf& at, size_t limit,

@@ -12,7 +12,7 @@ namespace rapport::cli {
 void SetupForecastCommand(CLI::App* app, const GlobalOptions* global, int* exit_code);
 void SetupReportCommand(CLI::App* app, const GlobalOptions* global, int* exit_code);
 
-// The printing of both, shared with `rapport demo`. `by` is "month" or "quarter"; `group` is
+// The printing of both. `by` is "month" or "quarter"; `group` is
 // "" (no grouping), "owner" or "team", as the forecast was built. Owners show with their names
 // from `names` ("Dana Reyes (U-3)"); teams are grouped by name already.
 void PrintForecast(const projections::Forecast& forecast, const projections::AsOf& at,

@@ -12,7 +12,7 @@ namespace rapport::cli {
 
 void SetupRecordViewCommands(CLI::App* app, const GlobalOptions* global, int* exit_code);
 
-// A page of a timeline as `rapport timeline` prints it (shared with `rapport demo`): `record`
+// A page of a timeline as `rapport timeline` prints it: `record`
 // is the resolved name ("company/CO-2"), `typed` what to repeat in the "More:" hint ("CO-2");
 // who did what shows with their names from `names`.
 void PrintTimeline(const projections::TimelineResult& timeline, const projections::AsOf& at,
