@@ -65,7 +65,7 @@ int RunBoard(const GlobalOptions& g, const BoardOptions& o) {
     j["view"] = projections::ToJson(resolved);
     PrintJson(j);
   } else {
-    PrintBoard(*b, resolved, o.limit);
+    PrintBoard(*b, resolved, o.limit, v.names);
   }
   return kExitOk;
 }
@@ -102,7 +102,7 @@ int RunDiff(const GlobalOptions& g, const DiffOptions& o) {
 
 }  // namespace
 
-void PrintBoard(const projections::Board& b, const projections::AsOf& at, size_t limit) {
+void PrintBoard(const projections::Board& b, const projections::AsOf& at, size_t limit, const DisplayNames& names) {
   std::cout << "Pipeline " << b.pipeline_id << " — " << b.pipeline_name;
   if (!ViewHeading(at).empty()) std::cout << ", " << ViewHeading(at);
   std::cout << "\n" << b.deals << " open deals, " << Money(b.total, b.currency) << ", weighted "
@@ -118,10 +118,11 @@ void PrintBoard(const projections::Board& b, const projections::AsOf& at, size_t
     lines.push_back(std::to_string(col.count) + " deals  " + Short(col.total, b.currency) + " " + b.currency);
     lines.push_back("weighted " + Short(col.weighted, b.currency));
     lines.push_back(std::string(width, '-'));
-    for (const auto& d : col.deals) {
+    for (const auto& d : col.deals) {  // two lines a deal: a card is too narrow for the owner's name
       std::string idle = d.days_since_activity < 0 ? "no act." : std::to_string(d.days_since_activity) + "d idle";
-      lines.push_back(d.id + " " + Short(d.amount, d.currency) + (d.converted ? "" : "?") + " " + d.owner +
-                      " " + std::to_string(d.days_in_stage) + "d " + idle);
+      lines.push_back(d.id + " " + Short(d.amount, d.currency) + (d.converted ? "" : "?") + " " +
+                      std::to_string(d.days_in_stage) + "d " + idle);
+      lines.push_back("  " + names.Name(d.owner));
     }
     if (col.count > col.deals.size()) lines.push_back("… " + std::to_string(col.count - col.deals.size()) + " more");
     rows = std::max(rows, lines.size());
@@ -135,8 +136,8 @@ void PrintBoard(const projections::Board& b, const projections::AsOf& at, size_t
     while (!line.empty() && line.back() == ' ') line.pop_back();
     std::cout << line << "\n";
   }
-  std::cout << "\n(amounts in " << b.currency << "; per deal: id, amount, owner, days in stage, days since last activity; "
-            << "largest " << limit << " per stage, --limit to change)\n";
+  std::cout << "\n(amounts in " << b.currency << "; per deal: id, amount, days in stage, days since last activity, "
+            << "and below, the owner; largest " << limit << " per stage, --limit to change)\n";
   for (const auto& w : b.warnings) std::cout << "warning: " << w << "\n";
 }
 

@@ -4,11 +4,7 @@
 #include <chrono>
 #include <iostream>
 
-#include "cli/board_command.h"
 #include "cli/demo_generator.h"
-#include "cli/forecast_command.h"
-#include "cli/record_command.h"
-#include "cli/table.h"
 #include "cli/view_context.h"
 #include "domain/command_service.h"
 #include "domain/value.h"
@@ -20,7 +16,8 @@ namespace {
 using projections::AsOf;
 using projections::ReadModel;
 
-constexpr size_t kDealsPerStage = 4;  // on the boards the demo prints
+// What --json holds beside the summary.
+constexpr size_t kDealsPerStage = 4;  // on the boards
 constexpr size_t kDiffRows = 10;      // largest changes listed under the year's waterfall
 constexpr size_t kTimelineRows = 12;
 
@@ -87,21 +84,70 @@ Status Generate(const GlobalOptions& g, const DemoOptions& options, DemoSummary*
   return log->Close();
 }
 
-std::string SummaryParagraph(const DemoSummary& s, const DemoCliOptions& o, const std::string& dir, double seconds) {
-  char scale[32], took[32];
-  std::snprintf(scale, sizeof scale, "%g", o.scale);
-  std::snprintf(took, sizeof took, "%.1f s", seconds);
-  return "rapport demo: two years of Acme Robotics, " + FormatIsoDate(s.start) + " to " + FormatIsoDate(s.end) +
-         " (seed " + std::to_string(o.seed) + ", scale " + scale + "): " + Count(s.users) + " users in " +
-         Count(s.teams) + " teams, " + Count(s.companies) + " companies, " + Count(s.contacts) + " contacts, " +
-         Count(s.deals) + " deals (" + Count(s.deals_open) + " open, " + Count(s.deals_won) + " won, " +
-         Count(s.deals_lost) + " lost), " + Count(s.activities) + " activities, " + Count(s.tasks) + " tasks, " +
-         Count(s.contracts) + " contracts and " + Count(s.tickets) + " tickets; " + Count(s.late_entries) +
-         " activities and deal changes were logged days after they happened. " + Count(s.events) +
-         " events from " + Count(s.commands) + " commands, in " + dir + " (" + took + ").";
+// Commands to try, under a line saying what they show.
+struct Try {
+  std::string what;
+  std::vector<std::string> commands;
+};
+
+// The suggestions: the same questions now and a year before the end (`year_ago`), and the
+// history of real generated records.
+std::vector<Try> Suggestions(const DemoSummary& s, const std::string& dir, const std::string& year_ago) {
+  std::string r = "rapport --data " + dir + " ";
+  std::string pipeline = s.new_business_pipeline;
+  std::vector<Try> tries = {
+      {"The New business pipeline now, as rapport showed it a year ago, and as we know now it was then",
+       {r + "board " + pipeline, r + "board " + pipeline + " --as-of " + year_ago,
+        r + "board " + pipeline + " --as-of " + year_ago + " --effective"}},
+      {"What changed in it since: a waterfall that reconciles, then deal by deal",
+       {r + "diff " + pipeline + " --from " + year_ago}},
+      {"The forecast by quarter as it stood a year ago (without --as-of: as it stands now)",
+       {r + "forecast --by quarter --as-of " + year_ago}},
+      {"Win rate by rep, a year ago and now",
+       {r + "report winrate --pipeline " + pipeline + " --as-of " + year_ago, r + "report winrate --pipeline " + pipeline}},
+  };
+  if (!s.busiest_company.empty()) {
+    tries.push_back({"Everything that happened to the busiest account, newest first", {r + "timeline " + s.busiest_company}});
+  }
+  if (!s.storied_deal.empty()) {
+    tries.push_back({"Every field change of a deal whose close date slipped and that moved back",
+                     {r + "history " + s.storied_deal}});
+  } else if (!s.busy_rep.empty()) {
+    tries.push_back({"The tasks due and overdue of the rep with the most open ones", {r + "followups --user " + s.busy_rep}});
+  }
+  return tries;
 }
 
-void Heading(const std::string& title) { std::cout << "\n== " << title << " ==\n\n"; }
+// The default output: what was generated, the log check, and what to try (under 40 lines).
+void PrintSummary(const DemoSummary& s, const DemoCliOptions& o, const std::string& dir, double seconds,
+                  const events::VerifyReport& verified, const std::string& year_ago, const std::vector<Try>& tries) {
+  char head[256];
+  std::snprintf(head, sizeof head, "(seed %llu, scale %g; %.1f s)", static_cast<unsigned long long>(o.seed), o.scale,
+                seconds);
+  std::cout << "rapport demo: two years of Acme Robotics, " << FormatIsoDate(s.start) << " to " << FormatIsoDate(s.end)
+            << ", in " << dir << " " << head << "\n\n";
+  auto row = [](const char* label, const std::string& text) {
+    std::cout << "  " << label << std::string(13 - std::string(label).size(), ' ') << text << "\n";
+  };
+  row("users", Count(s.users) + " in " + Count(s.teams) + " teams");
+  row("companies", Count(s.companies) + ", with " + Count(s.contacts) + " contacts");
+  row("deals", Count(s.deals) + ": " + Count(s.deals_open) + " open, " + Count(s.deals_won) + " won, " +
+                   Count(s.deals_lost) + " lost");
+  row("activities", Count(s.activities) + " emails, calls, meetings, notes and forms");
+  row("tasks", Count(s.tasks));
+  row("contracts", Count(s.contracts));
+  row("tickets", Count(s.tickets));
+  row("logged late", Count(s.late_entries) + " activities and deal changes, days after they happened");
+  row("events", Count(s.events) + " from " + Count(s.commands) + " commands");
+  std::cout << "\nlog verify: " << (verified.ok() ? "clean" : "PROBLEMS FOUND (run `rapport log verify`)") << " ("
+            << Count(verified.events_checked) << " events, " << Count(verified.streams_checked) << " streams, "
+            << Count(verified.commands_checked) << " commands)\n";
+  std::cout << "\nTry these (" << year_ago << " is a year before the end):\n";
+  for (const Try& t : tries) {
+    std::cout << "\n  # " << t.what << "\n";
+    for (const auto& c : t.commands) std::cout << "  " << c << "\n";
+  }
+}
 
 int RunDemo(const GlobalOptions& g, const DemoCliOptions& o) {
   DemoOptions options;
@@ -124,12 +170,21 @@ int RunDemo(const GlobalOptions& g, const DemoCliOptions& o) {
   Status s = Generate(g, options, &sum, &verified, &seconds);
   if (!s.ok()) return ReportError(g, s.code() == StatusCode::kAlreadyExists ? s : s.WithContext("demo"));
 
-  // The views, as rapport shows them at the end of the story and a year earlier.
+  // Opening the views catches the read models up (and snapshots them), so the commands the
+  // demo suggests answer at once.
   Views v;
   s = OpenViews(g, &v);
   if (!s.ok()) return ReportError(g, s);
-  const std::string pipeline = sum.new_business_pipeline;
   int32_t year_ago_day = options.until_day - 365;
+  std::string year_ago = Date(year_ago_day);
+  std::vector<Try> tries = Suggestions(sum, dir, year_ago);
+  if (!g.json) {
+    PrintSummary(sum, o, dir, seconds, verified, year_ago, tries);
+    return verified.ok() ? kExitOk : kExitCorruption;
+  }
+
+  // --json: the views too, as rapport shows them at the end of the story and a year earlier.
+  const std::string pipeline = sum.new_business_pipeline;
   AsOf now = AsOf::Now(sum.end);
   AsOf then = v.engine->Resolve(AsOf::Recorded(static_cast<Micros>(year_ago_day + 1) * kMicrosPerDay - 1));
   auto board = v.engine->Read(now, [&](const ReadModel& m, const AsOf& a) {
@@ -166,81 +221,35 @@ int RunDemo(const GlobalOptions& g, const DemoCliOptions& o) {
   std::stable_sort(diff->rows.begin(), diff->rows.end(), [](const projections::DiffRow& a, const projections::DiffRow& b) {
     return std::llabs(a.delta) > std::llabs(b.delta);
   });
-  std::string year_ago = Date(year_ago_day);
-  std::vector<std::string> tries = {
-      "rapport --data " + dir + " board --as-of " + year_ago,
-      "rapport --data " + dir + " board --as-of " + year_ago + " --effective",
-      "rapport --data " + dir + " " +
-          (sum.storied_deal.empty() ? "followups" + (sum.busy_rep.empty() ? "" : " --user " + sum.busy_rep)
-                                    : "history " + sum.storied_deal),
-      "rapport --data " + dir + " renewals --days 90"};
-
-  if (g.json) {
-    projections::Json j;
-    j["demo"] = {{"data_dir", dir}, {"seed", o.seed}, {"scale", o.scale}, {"from", FormatIsoDate(sum.start)},
-                 {"until", FormatIsoDate(sum.end)}, {"users", sum.users}, {"teams", sum.teams},
-                 {"companies", sum.companies}, {"contacts", sum.contacts}, {"deals", sum.deals},
-                 {"deals_open", sum.deals_open}, {"deals_won", sum.deals_won}, {"deals_lost", sum.deals_lost},
-                 {"activities", sum.activities}, {"late_entries", sum.late_entries}, {"tasks", sum.tasks},
-                 {"contracts", sum.contracts}, {"tickets", sum.tickets}, {"commands", sum.commands},
-                 {"events", sum.events}, {"seconds", seconds}};
-    j["board"] = projections::ToJson(*board);
-    j["board"]["view"] = projections::ToJson(now);
-    j["forecast"] = projections::ToJson(forecast);
-    j["winrate"] = projections::ToJson(*winrate);
-    j["cycle"] = projections::ToJson(*cycle);
-    if (!sum.busiest_company.empty()) {
-      j["timeline"] = projections::ToJson(*timeline);
-      j["timeline"]["record"] = account;
-    }
-    j["board_a_year_ago"] = projections::ToJson(*board_then);
-    j["board_a_year_ago"]["view"] = projections::ToJson(then);
-    size_t changes = diff->rows.size();
-    if (diff->rows.size() > kDiffRows) diff->rows.resize(kDiffRows);
-    j["diff"] = projections::ToJson(*diff);
-    j["diff"]["changes_total"] = changes;  // "changes" lists the kDiffRows largest
-    j["verify"] = {{"ok", verified.ok()}, {"events", verified.events_checked}, {"streams", verified.streams_checked},
-                   {"commands", verified.commands_checked}, {"problems", verified.problem_count}};
-    j["try"] = tries;
-    PrintJson(j);
-    return verified.ok() ? kExitOk : kExitCorruption;
-  }
-
-  std::cout << SummaryParagraph(sum, o, dir, seconds) << "\n";
-  Heading("The " + board->pipeline_name + " pipeline today");
-  PrintBoard(*board, now, kDealsPerStage);
-  Heading("Forecast by quarter, every pipeline");
-  PrintForecast(forecast, now, "quarter", "");
-  Heading("Win rate by rep, " + board->pipeline_name);
-  PrintReport(*winrate, now);
-  Heading("Sales cycle by rep, " + board->pipeline_name);
-  PrintReport(*cycle, now);
+  projections::Json j;
+  j["demo"] = {{"data_dir", dir}, {"seed", o.seed}, {"scale", o.scale}, {"from", FormatIsoDate(sum.start)},
+               {"until", FormatIsoDate(sum.end)}, {"users", sum.users}, {"teams", sum.teams},
+               {"companies", sum.companies}, {"contacts", sum.contacts}, {"deals", sum.deals},
+               {"deals_open", sum.deals_open}, {"deals_won", sum.deals_won}, {"deals_lost", sum.deals_lost},
+               {"activities", sum.activities}, {"late_entries", sum.late_entries}, {"tasks", sum.tasks},
+               {"contracts", sum.contracts}, {"tickets", sum.tickets}, {"commands", sum.commands},
+               {"events", sum.events}, {"seconds", seconds}};
+  j["board"] = projections::ToJson(*board);
+  j["board"]["view"] = projections::ToJson(now);
+  j["forecast"] = projections::ToJson(forecast);
+  j["winrate"] = projections::ToJson(*winrate);
+  j["cycle"] = projections::ToJson(*cycle);
   if (!sum.busiest_company.empty()) {
-    Heading("The busiest account, " + sum.busiest_company);
-    PrintTimeline(*timeline, now, account, sum.busiest_company);
+    j["timeline"] = projections::ToJson(*timeline);
+    j["timeline"]["record"] = account;
   }
-  Heading("The " + board->pipeline_name + " pipeline a year ago (" + year_ago + ") and today");
-  Table t({{"STAGE"}, {"A YEAR AGO", Table::Align::kRight}, {"", Table::Align::kRight}, {"TODAY", Table::Align::kRight},
-           {"", Table::Align::kRight}});
-  for (const auto& col : board->columns) {
-    const projections::BoardColumn* old = nullptr;
-    for (const auto& c : board_then->columns) {
-      if (c.stage_id == col.stage_id) old = &c;
-    }
-    t.AddRow({col.name, old ? Count(old->count) + " deals" : "", old ? Money(old->total, board->currency) : "",
-              Count(col.count) + " deals", Money(col.total, board->currency)});
-  }
-  t.AddRow({"open", Count(board_then->deals) + " deals", Money(board_then->total, board->currency),
-            Count(board->deals) + " deals", Money(board->total, board->currency)});
-  t.Print(std::cout);
-  std::cout << "\nWhat changed in between (every deal valued at today's exchange rate; the " << kDiffRows
-            << " largest of " << Count(diff->rows.size()) << " changes):\n\n";
-  PrintDiff(*diff, kDiffRows);
-
-  std::cout << "\nlog verify: " << (verified.ok() ? "clean" : "PROBLEMS FOUND (run `rapport log verify`)") << " ("
-            << Count(verified.events_checked) << " events, " << Count(verified.streams_checked) << " streams, "
-            << Count(verified.commands_checked) << " commands)\n\nTry:\n";
-  for (const auto& x : tries) std::cout << "  " << x << "\n";
+  j["board_a_year_ago"] = projections::ToJson(*board_then);
+  j["board_a_year_ago"]["view"] = projections::ToJson(then);
+  size_t changes = diff->rows.size();
+  if (diff->rows.size() > kDiffRows) diff->rows.resize(kDiffRows);
+  j["diff"] = projections::ToJson(*diff);
+  j["diff"]["changes_total"] = changes;  // "changes" lists the kDiffRows largest
+  j["verify"] = {{"ok", verified.ok()}, {"events", verified.events_checked}, {"streams", verified.streams_checked},
+                 {"commands", verified.commands_checked}, {"problems", verified.problem_count}};
+  std::vector<std::string> commands;
+  for (const Try& t : tries) commands.insert(commands.end(), t.commands.begin(), t.commands.end());
+  j["try"] = commands;
+  PrintJson(j);
   return verified.ok() ? kExitOk : kExitCorruption;
 }
 

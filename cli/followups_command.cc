@@ -13,7 +13,7 @@ namespace {
 using projections::AsOf;
 using projections::ReadModel;
 
-// Runs `build` in the view the flags ask for and prints it with `table` (or as JSON).
+// Runs `build` in the view the flags ask for and prints it with `print(result, names)` (or as JSON).
 template <typename Build, typename Print>
 int RunView(const GlobalOptions& g, const TimeTravel& tt, Build build, Print print) {
   auto at = ViewOf(tt);
@@ -34,7 +34,7 @@ int RunView(const GlobalOptions& g, const TimeTravel& tt, Build build, Print pri
     return kExitOk;
   }
   if (!ViewHeading(resolved).empty()) std::cout << ViewHeading(resolved) << "\n\n";
-  print(result);
+  print(result, v.names);
   return kExitOk;
 }
 
@@ -53,10 +53,10 @@ void SetupFollowupsCommands(CLI::App* app, const GlobalOptions* g, int* exit_cod
     cmd->callback([g, o, exit_code] {
       *exit_code = RunView(
           *g, o->tt, [&](const ReadModel& m, const AsOf& a) { return projections::BuildFollowUps(m, a, o->user); },
-          [](const std::vector<projections::FollowUp>& v) {
+          [](const std::vector<projections::FollowUp>& v, const DisplayNames& names) {
             Table t({{"USER"}, {"TASK"}, {"TITLE", Table::Align::kLeft, 40}, {"ABOUT"}, {"DUE"}, {"STATE"}});
             for (const auto& f : v) {
-              t.AddRow({f.user, f.task_id, f.title, f.link, FormatIso8601(f.due),
+              t.AddRow({names.Label(f.user), f.task_id, f.title, f.link, FormatIso8601(f.due),
                         f.overdue ? "overdue " + std::to_string(f.days_overdue) + "d" : "due today"});
             }
             t.Print(std::cout);
@@ -92,11 +92,11 @@ void SetupFollowupsCommands(CLI::App* app, const GlobalOptions* g, int* exit_cod
             for (int i = exp; i < number->scale; ++i) floor /= 10;
             return projections::BuildStale(m, a, o->days, floor, &warnings);
           },
-          [&](const std::vector<projections::StaleDeal>& v) {
+          [&](const std::vector<projections::StaleDeal>& v, const DisplayNames& names) {
             Table t({{"DEAL"}, {"NAME", Table::Align::kLeft, 32}, {"OWNER"}, {"STAGE"},
                      {"AMOUNT", Table::Align::kRight}, {"IDLE", Table::Align::kRight}});
             for (const auto& s : v) {
-              t.AddRow({s.id, s.name, s.owner, s.pipeline + "/" + s.stage, Money(s.amount, s.currency),
+              t.AddRow({s.id, s.name, names.Label(s.owner), s.pipeline + "/" + s.stage, Money(s.amount, s.currency),
                         std::to_string(s.days_idle) + " d"});
             }
             t.Print(std::cout);
@@ -117,11 +117,11 @@ void SetupFollowupsCommands(CLI::App* app, const GlobalOptions* g, int* exit_cod
     cmd->callback([g, o, exit_code] {
       *exit_code = RunView(
           *g, o->tt, [&](const ReadModel& m, const AsOf& a) { return projections::BuildRenewals(m, a, o->days); },
-          [](const std::vector<projections::Renewal>& v) {
+          [](const std::vector<projections::Renewal>& v, const DisplayNames& names) {
             Table t({{"CONTRACT"}, {"DEAL"}, {"COMPANY"}, {"OWNER"}, {"AMOUNT", Table::Align::kRight}, {"RENEWS"},
                      {"IN", Table::Align::kRight}});
             for (const auto& r : v) {
-              t.AddRow({r.contract_id, r.deal_id, r.company, r.owner, Money(r.amount, r.currency),
+              t.AddRow({r.contract_id, r.deal_id, r.company, names.Label(r.owner), Money(r.amount, r.currency),
                         domain::FormatDate(r.renewal_date), std::to_string(r.days_left) + " d"});
             }
             t.Print(std::cout);
@@ -136,13 +136,13 @@ void SetupFollowupsCommands(CLI::App* app, const GlobalOptions* g, int* exit_cod
     cmd->callback([g, tt, exit_code] {
       *exit_code = RunView(
           *g, *tt, [](const ReadModel& m, const AsOf& a) { return projections::BuildWaitingTickets(m, a); },
-          [](const std::vector<projections::WaitingTicket>& v) {
+          [](const std::vector<projections::WaitingTicket>& v, const DisplayNames& names) {
             Table t({{"TICKET"}, {"SUBJECT", Table::Align::kLeft, 40}, {"CONTACT"}, {"ASSIGNEE"}, {"PRIORITY"},
                      {"WAITING", Table::Align::kRight}});
             for (const auto& w : v) {
               char h[32];
               std::snprintf(h, sizeof h, "%.1f h", w.hours_waiting);
-              t.AddRow({w.ticket_id, w.subject, w.contact, w.assignee, w.priority, h});
+              t.AddRow({w.ticket_id, w.subject, w.contact, names.Label(w.assignee), w.priority, h});
             }
             t.Print(std::cout);
             if (v.empty()) std::cout << "(no tickets waiting on us)\n";

@@ -51,7 +51,7 @@ int RunForecast(const GlobalOptions& g, const ForecastCliOptions& o) {
     PrintJson(j);
     return kExitOk;
   }
-  PrintForecast(f, resolved, o.by, fo.group == projections::GroupBy::kNone ? "" : o.group);
+  PrintForecast(f, resolved, o.by, fo.group == projections::GroupBy::kNone ? "" : o.group, v.names);
   return kExitOk;
 }
 
@@ -92,14 +92,14 @@ int RunReport(const GlobalOptions& g, const ReportCliOptions& o) {
     PrintJson(j);
     return kExitOk;
   }
-  PrintReport(*r, resolved);
+  PrintReport(*r, resolved, v.names);
   return kExitOk;
 }
 
 }  // namespace
 
 void PrintForecast(const projections::Forecast& f, const projections::AsOf& at, const std::string& by,
-                   const std::string& group) {
+                   const std::string& group, const DisplayNames& names) {
   std::cout << "Forecast by " << by << (group.empty() ? "" : " and " + group);
   if (!ViewHeading(at).empty()) std::cout << ", " << ViewHeading(at);
   std::cout << " (" << f.currency << ")\n\n";
@@ -114,7 +114,7 @@ void PrintForecast(const projections::Forecast& f, const projections::AsOf& at, 
   Table t(cols);
   for (const auto& r : f.rows) {
     std::vector<std::string> row = {r.period};
-    if (!group.empty()) row.push_back(r.group);
+    if (!group.empty()) row.push_back(group == "owner" ? names.Label(r.group) : r.group);
     for (int64_t x : {r.open, r.weighted, r.history, r.commit, r.best_case, r.won}) {
       row.push_back(x ? Money(x, f.currency) : "");
     }
@@ -136,7 +136,7 @@ void PrintForecast(const projections::Forecast& f, const projections::AsOf& at, 
   for (const auto& w : f.warnings) std::cout << "warning: " << w << "\n";
 }
 
-void PrintReport(const projections::Report& r, const projections::AsOf& at) {
+void PrintReport(const projections::Report& r, const projections::AsOf& at, const DisplayNames& names) {
   std::cout << r.title;
   if (!ViewHeading(at).empty()) std::cout << ", " << ViewHeading(at);
   std::cout << "\n\n";
@@ -153,7 +153,10 @@ void PrintReport(const projections::Report& r, const projections::AsOf& at) {
     std::vector<std::string> cells;
     for (const auto& c : r.columns) {
       const auto& x = row[c];
-      cells.push_back(x.is_string() ? x.get<std::string>() : x.is_null() ? "" : x.dump());
+      std::string text = x.is_string() ? x.get<std::string>() : x.is_null() ? "" : x.dump();
+      // Owners are user ids: "owner" columns, and the revenue report's groups by owner.
+      bool user = c == "owner" || (c == "group" && row.value("by", "") == "owner");
+      cells.push_back(user ? names.Label(text) : text);
     }
     t.AddRow(cells);
   }

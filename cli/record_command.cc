@@ -58,7 +58,7 @@ int RunTimeline(const GlobalOptions& g, const TimelineOptions& o) {
     PrintJson(j);
     return kExitOk;
   }
-  PrintTimeline(*t, resolved, record, o.record);
+  PrintTimeline(*t, resolved, record, o.record, v.names);
   return kExitOk;
 }
 
@@ -91,7 +91,9 @@ int RunHistory(const GlobalOptions& g, const HistoryOptions& o) {
   Table t({{"OCCURRED"}, {"BY"}, {"EVENT"}, {"FIELD"}, {"OLD", Table::Align::kLeft, 30}, {"NEW", Table::Align::kLeft, 30},
            {"COMMAND", Table::Align::kLeft, 24}});
   for (const auto& r : *rows) {
-    t.AddRow({FormatIso8601(r.occurred), r.actor, r.event_type, r.field, r.old_value, r.new_value,
+    bool user = HoldsUserId(r.field);
+    t.AddRow({FormatIso8601(r.occurred), v.names.Label(r.actor), r.event_type, r.field,
+              user ? v.names.Label(r.old_value) : r.old_value, user ? v.names.Label(r.new_value) : r.new_value,
               r.causation_id.empty() ? r.command_id : r.command_id + " (caused by " + r.causation_id + ")"});
   }
   t.Print(std::cout);
@@ -101,14 +103,14 @@ int RunHistory(const GlobalOptions& g, const HistoryOptions& o) {
 }  // namespace
 
 void PrintTimeline(const projections::TimelineResult& t, const projections::AsOf& at,
-                   const std::string& record, const std::string& typed) {
+                   const std::string& record, const std::string& typed, const DisplayNames& names) {
   std::cout << "Timeline of " << record << ", newest first, " << t.total << " entries";
   if (!ViewHeading(at).empty()) std::cout << ", " << ViewHeading(at);
   std::cout << "\n\n";
   Table table({{"WHEN"}, {"WHO"}, {"WHAT", Table::Align::kLeft, 90}, {"RECORDED", Table::Align::kLeft}});
   for (const auto& r : t.rows) {
     bool late = r.recorded - r.occurred > kMicrosPerDay;
-    table.AddRow({FormatIso8601(r.occurred), r.actor, r.summary, late ? FormatIsoDate(r.recorded) + " (late)" : ""});
+    table.AddRow({FormatIso8601(r.occurred), names.Label(r.actor), r.summary, late ? FormatIsoDate(r.recorded) + " (late)" : ""});
   }
   table.Print(std::cout);
   if (t.more && t.next) {

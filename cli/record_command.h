@@ -5,15 +5,17 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cli_context.h"
+#include "cli/display_names.h"
 #include "projections/queries.h"
 
 namespace rapport::cli {
 
 void SetupRecordViewCommands(CLI::App* app, const GlobalOptions* global, int* exit_code);
 
-// A page of a timeline as `rapport timeline` prints it (shared with `rapport demo`): `record`
-// is the resolved name ("company/CO-2"), `typed` what to repeat in the "More:" hint ("CO-2").
+// A page of a timeline as `rapport timeline` prints it: `record`
+// is the resolved name ("company/CO-2"), `typed` what to repeat in the "More:" hint ("CO-2");
+// who did what shows with their names from `names`.
 void PrintTimeline(const projections::TimelineResult& timeline, const projections::AsOf& at,
-                   const std::string& record, const std::string& typed);
+                   const std::string& record, const std::string& typed, const DisplayNames& names);
 
 }  // namespace rapport::cli

@@ -3,6 +3,7 @@
 #include <deque>
 #include <iostream>
 
+#include "cli/display_names.h"
 #include "cli/session.h"
 #include "cli/table.h"
 #include "cli/view_context.h"
@@ -31,8 +32,9 @@ std::string PastTense(const std::string& verb) {
   return verb + ":";
 }
 
-std::string Cell(const domain::RecordState& r, const std::string& field) {
-  return domain::FormatValue(r.Get(field));
+std::string Cell(const domain::RecordState& r, const std::string& field, const DisplayNames& names) {
+  std::string text = domain::FormatValue(r.Get(field));
+  return HoldsUserId(field) ? names.Label(text) : text;
 }
 
 // The columns `list` shows for a record type (the id comes first).
@@ -62,7 +64,7 @@ std::vector<std::pair<std::string, std::string>> ListColumns(const std::string& 
   return {{"name", "NAME"}};
 }
 
-std::string ListCell(const domain::RecordState& r, const std::string& col) {
+std::string ListCell(const domain::RecordState& r, const std::string& col, const DisplayNames& names) {
   if (col == "name" && r.type == "contact") {
     std::string n = r.Text("first_name");
     if (!r.Text("last_name").empty()) n += (n.empty() ? "" : " ") + r.Text("last_name");
@@ -84,7 +86,7 @@ std::string ListCell(const domain::RecordState& r, const std::string& col) {
     }
     return "";
   }
-  return Cell(r, col);
+  return Cell(r, col, names);
 }
 
 bool Matches(const domain::RecordState& r, const std::vector<std::pair<std::string, std::string>>& where) {
@@ -122,19 +124,22 @@ int RunShow(const GlobalOptions& g, const std::string& type, const ShowArgs& a) 
     PrintJson(RecordToJson(*r));
     return kExitOk;
   }
+  DisplayNames names(session->directory());
   Table t({{"FIELD"}, {"VALUE", Table::Align::kLeft, 80}});
   t.AddRow({"id", type + " " + r->id});
   std::string state = r->deleted ? "deleted" : !r->merged_into.empty() ? "merged into " + r->merged_into : "live";
   t.AddRow({"state", state});
   t.AddRow({"version", std::to_string(r->version)});
-  t.AddRow({"created", FormatIso8601(r->created_at_us) + " by " + r->created_by});
+  t.AddRow({"created", FormatIso8601(r->created_at_us) + " by " + names.Label(r->created_by)});
   t.AddRow({"updated", FormatIso8601(r->updated_at_us)});
-  for (const auto& [field, v] : r->fields) t.AddRow({field, domain::FormatValue(v)});
+  for (const auto& [field, v] : r->fields) {
+    t.AddRow({field, HoldsUserId(field) ? names.Label(domain::FormatValue(v)) : domain::FormatValue(v)});
+  }
   for (size_t i = 0; i < r->stages.size(); ++i) {
     const auto& st = r->stages[i];
     t.AddRow({"stage " + std::to_string(i + 1), st.id + ": " + st.name + " (" + std::to_string(st.probability) + "%)"});
   }
-  for (const auto& m : r->members) t.AddRow({"member", m});
+  for (const auto& m : r->members) t.AddRow({"member", names.Label(m)});
   for (const auto& l : r->lines) {
     std::string price = l.unit_price ? domain::FormatMoney(l.unit_price->amount_minor, l.unit_price->currency) : "";
     t.AddRow({"line", l.product_id + " × " + std::to_string(l.quantity) + (price.empty() ? "" : " at " + price)});
@@ -194,6 +199,7 @@ int RunList(const GlobalOptions& g, const std::string& type, const ListArgs& a) 
     return kExitOk;
   }
   auto cols = ListColumns(type);
+  DisplayNames names(session->directory());
   std::vector<Table::Column> header{{"ID"}};
   for (const auto& [field, h] : cols) {
     bool right = field == "amount" || field == "list_price" || field == "members";
@@ -202,7 +208,7 @@ int RunList(const GlobalOptions& g, const std::string& type, const ListArgs& a) 
   Table t(header);
   for (const auto& r : rows) {
     std::vector<std::string> cells{r.id};
-    for (const auto& [field, h] : cols) cells.push_back(ListCell(r, field));
+    for (const auto& [field, h] : cols) cells.push_back(ListCell(r, field, names));
     t.AddRow(std::move(cells));
   }
   if (rows.empty()) {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/display_names.h"
 #include "cli/session.h"
 #include "cli/table.h"
 #include "domain/token.h"
@@ -79,10 +80,12 @@ int RunList(const GlobalOptions& g) {
     std::cout << Json{{"tokens", arr}}.dump() << std::endl;
     return kExitOk;
   }
+  DisplayNames names(dir);
   Table table({{"ID"}, {"USER"}, {"NAME"}, {"HINT"}, {"STATE"}, {"CREATED"}, {"BY"}, {"EXPIRES"}});
   for (const auto& [id, t] : dir.tokens()) {
-    table.AddRow({id, t.Text("user_id"), t.Text("name"), t.Text("hint") + "…", state(t), FormatIso8601(t.created_at_us),
-                  t.created_by, t.Int("expires_at") ? FormatIso8601(t.Int("expires_at")) : "never"});
+    table.AddRow({id, names.Label(t.Text("user_id")), t.Text("name"), t.Text("hint") + "…", state(t),
+                  FormatIso8601(t.created_at_us), names.Label(t.created_by),
+                  t.Int("expires_at") ? FormatIso8601(t.Int("expires_at")) : "never"});
   }
   if (table.rows() == 0) {
     std::cout << "No API tokens. Create one with `rapport token create --user USER --name WHAT`.\n";

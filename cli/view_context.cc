@@ -56,7 +56,11 @@ Status OpenViews(const GlobalOptions& g, Views* v) {
     std::cerr << "rapport: warning: a projection snapshot was damaged and has been rebuilt ("
               << v->engine->report().snapshot_problem << ")\n";
   }
-  return s;
+  RAPPORT_RETURN_IF_ERROR(s);
+  auto names = DisplayNames::Load(v->log.get());
+  if (!names.ok()) return names.status();
+  v->names = std::move(*names);
+  return Status::Ok();
 }
 
 std::string ViewHeading(const projections::AsOf& at) {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cli/cli_context.h"
+#include "cli/display_names.h"
 #include "projections/engine.h"
 #include "projections/queries.h"
 #include "projections/queries_json.h"
@@ -29,10 +30,12 @@ void AddTimeTravel(CLI::App* cmd, TimeTravel* t);
 // --effective without --as-of.
 Result<projections::AsOf> ViewOf(const TimeTravel& t);
 
-// The log and the read models, caught up (with a progress line on a terminal).
+// The log, the read models caught up (with a progress line on a terminal), and the names
+// the tables show beside user and team ids.
 struct Views {
   std::unique_ptr<events::EventLog> log;
   std::unique_ptr<projections::ProjectionEngine> engine;
+  DisplayNames names;
   ~Views();
 };
 Status OpenViews(const GlobalOptions& g, Views* v);
