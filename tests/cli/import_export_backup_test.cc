@@ -11,7 +11,7 @@ void Init(const Cli& cli) {
   cli.Ok({"user", "add", "--name", "Grace Hopper", "--email", "grace@acme.example", "--role", "manager"});
 }
 
-TEST_CASE("a CSV with bad rows reports each by line and commits the rest; re-import adds nothing", "[cli][import]") {
+TEST_CASE("a CSV with bad rows reports each by line and commits the rest, re-import adds nothing", "[cli][import]") {
   Cli cli;
   Init(cli);
   std::ofstream(cli.Path("companies.csv")) << "Company name,Company Domain Name,Industry,Number of Employees\n"

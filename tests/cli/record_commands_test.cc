@@ -16,7 +16,7 @@ void Setup(const Cli& cli) {
           "--stage", "proposal:Proposal:70"});
 }
 
-TEST_CASE("record verbs add, change and show records; --json matches the table", "[cli]") {
+TEST_CASE("record verbs add, change and show records, --json matches the table", "[cli]") {
   Cli cli;
   Setup(cli);
   Run added = cli.Ok({"deal", "add", "--name", "Globex robots", "--pipeline", "PL-1", "--amount", "25000",
@@ -130,7 +130,7 @@ TEST_CASE("a directory held by another process is unavailable", "[cli]") {
   CHECK(r.code == 6);
 }
 
-TEST_CASE("exec runs JSON commands, one result a line; retries change nothing", "[cli]") {
+TEST_CASE("exec runs JSON commands, one result a line, retries change nothing", "[cli]") {
   Cli cli;
   Setup(cli);
   std::string input =
@@ -155,7 +155,7 @@ TEST_CASE("exec runs JSON commands, one result a line; retries change nothing", 
 namespace rapport::cli::testing {
 namespace {
 
-TEST_CASE("API tokens: the secret is shown once and never stored; admin only; revocable", "[cli][token]") {
+TEST_CASE("API tokens: the secret is shown once and never stored, admin only, revocable", "[cli][token]") {
   Cli cli;
   Setup(cli);
   auto created = cli.Ok({"token", "create", "--user", "U-3", "--name", "laptop", "--json"}).Json();

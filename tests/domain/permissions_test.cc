@@ -181,7 +181,7 @@ TEST_CASE("admin-only areas refuse managers, reps and analysts", "[domain][permi
              kAdminOnly, "only admins may change workspaces");
 }
 
-TEST_CASE("every writer creates records; analysts create nothing", "[domain][permissions]") {
+TEST_CASE("every writer creates records, analysts create nothing", "[domain][permissions]") {
   AlansWorld w;
   Harness& h = w.h;
   CheckRoles(h, "contact", [] {
@@ -262,7 +262,7 @@ TEST_CASE("logging an activity for another author, per role", "[domain][permissi
              "author_id: user");
 }
 
-TEST_CASE("an actor without an id or a role cannot act; rapport itself may do anything",
+TEST_CASE("an actor without an id or a role cannot act, rapport itself may do anything",
           "[domain][permissions]") {
   Harness h;
   fb::CreateContactT c;

@@ -153,7 +153,7 @@ TEST_CASE("nothing can be decided before the workspace exists", "[domain][worksp
                   "command body is missing");
 }
 
-TEST_CASE("an admin sets dated exchange rates; a new rate for a day records the old one",
+TEST_CASE("an admin sets dated exchange rates, a new rate for a day records the old one",
           "[domain][workspace][money]") {
   Harness h;
   h.MustRun(h.admin(), Cmd(Rate("USD", 920'000'000, "2026-01-01")));

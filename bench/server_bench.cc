@@ -1,0 +1,342 @@
+// rapport-bench-server: rapportd end to end over loopback TCP, against the layers under it,
+// in the same run.
+//
+//   build/release/bench/rapport-bench-server --dir build/bench-server [--commands N]
+//       [--connections C] [--pipeline P] [--queries Q]
+//
+// Measures (and prints as Markdown, for docs/benchmarks.md):
+//  1. durable commands/s through the protocol (C connections, P requests in flight each,
+//     CreateContact: decide + append + answer) next to the same commands through
+//     CommandService::Execute from C*P threads in-process, and raw EventLog appends of one
+//     event per request from C*P threads: what the network and the protocol cost;
+//  2. ping round trips: p50/p99 with one in flight, and pipelined pings/s;
+//  3. the change feed: a subscriber catching up from position 1 over the whole log, events/s,
+//     next to EventLog::ReadForward over the same log;
+//  4. a pipeline board query over the protocol (p50/p95) next to RunQuery in-process.
+// Figures move 30-50 % between runs on a shared machine: read the ratios.
+#include <sodium.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "domain/command_service.h"
+#include "domain/token.h"
+#include "projections/engine.h"
+#include "projections/query.h"
+#include "server/client.h"
+#include "server/server.h"
+
+using namespace rapport;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+struct Pct {
+  double p50, p95, p99;
+};
+Pct Percentiles(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  auto at = [&](size_t pc) { return v[std::min(v.size() - 1, v.size() * pc / 100)]; };
+  return {at(50), at(95), at(99)};
+}
+
+fb::CommandT Contact(const std::string& tag, int i) {
+  fb::CreateContactT c;
+  c.first_name = "Bench" + std::to_string(i);
+  c.last_name = tag;
+  c.emails = {"bench" + std::to_string(i) + "." + tag + "@example.com"};
+  fb::CommandT cmd;
+  cmd.command_id = tag + "-" + std::to_string(i);
+  cmd.body.Set(std::move(c));
+  return cmd;
+}
+
+void Die(const Status& s, const char* what) {
+  if (s.ok()) return;
+  std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
+  std::exit(1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir = "build/bench-server";
+  int commands = 20000, connections = 4, pipeline = 64, queries = 200;
+  CLI::App app{"rapportd end to end against the layers under it"};
+  app.add_option("--dir", dir, "Scratch directory (emptied)");
+  app.add_option("--commands", commands, "Commands per measurement");
+  app.add_option("--connections", connections, "Client connections");
+  app.add_option("--pipeline", pipeline, "Requests in flight per connection");
+  app.add_option("--queries", queries, "Board queries per measurement");
+  CLI11_PARSE(app, argc, argv);
+  if (sodium_init() < 0) return 1;
+  server::SetLogLevel(server::LogLevel::kWarn);
+  std::filesystem::remove_all(dir);
+
+  events::LogOptions lo;
+  lo.dir = dir;
+  std::unique_ptr<events::EventLog> log;
+  Die(events::EventLog::Open(lo, &log), "open");
+  auto service = domain::CommandService::Open(log.get());
+  Die(service.status(), "service");
+  Micros now = SystemClock()->NowMicros();
+  {
+    fb::CreateWorkspaceT w;
+    w.name = "Bench";
+    w.home_currency = "EUR";
+    w.admin_user_id = "U-1";
+    w.admin_name = "Admin";
+    w.admin_email = "admin@bench.example";
+    fb::CommandT c;
+    c.body.Set(std::move(w));
+    Die((*service)->Execute(domain::Actor::System(), c, now).status(), "workspace");
+  }
+  auto admin = (*service)->ActorFor("U-1");
+  Die(admin.status(), "admin");
+  std::array<uint8_t, 32> random;
+  randombytes_buf(random.data(), random.size());
+  std::string secret = domain::FormatTokenSecret(random);
+  {
+    fb::IssueTokenT t;
+    t.user_id = "U-1";
+    t.name = "bench";
+    t.secret_hash = domain::HashTokenSecret(secret);
+    t.hint = domain::TokenHint(secret);
+    fb::CommandT c;
+    c.body.Set(std::move(t));
+    Die((*service)->Execute(*admin, c, now).status(), "token");
+  }
+  {
+    fb::CreatePipelineT p;
+    p.pipeline_id = "PL-1";
+    p.name = "Sales";
+    for (auto [id, prob] : {std::pair{"s1", 10}, {"s2", 40}, {"s3", 80}}) {
+      auto s = std::make_unique<fb::StageT>();
+      s->stage_id = id;
+      s->name = id;
+      s->probability = prob;
+      p.stages.push_back(std::move(s));
+    }
+    fb::CommandT c;
+    c.body.Set(std::move(p));
+    Die((*service)->Execute(*admin, c, now).status(), "pipeline");
+  }
+  auto engine = projections::ProjectionEngine::Open(log.get());
+  Die(engine.status(), "engine");
+  Die((*engine)->CatchUp(), "catch up");
+  (*engine)->StartFollowing();
+  server::ServerOptions so;
+  so.port = 0;
+  so.max_in_flight = static_cast<size_t>(pipeline);
+  so.worker_threads = static_cast<size_t>(std::max(16, connections * pipeline / 4));
+  server::Server srv(log.get(), service->get(), engine->get(), so);
+  Die(srv.Start(), "server");
+  std::string address = "127.0.0.1:" + std::to_string(srv.port());
+  const int threads = connections * pipeline;
+
+  // 1a. Raw EventLog appends, one event per request, `threads` appenders.
+  double raw_rate = 0;
+  {
+    std::atomic<int> next{0};
+    auto t0 = SteadyClock::now();
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t) {
+      ts.emplace_back([&] {
+        for (int i = next++; i < commands; i = next++) {
+          events::AppendRequest r;
+          r.command_id = "raw-" + std::to_string(i);
+          r.actor = "U-1";
+          events::StreamWrite w;
+          w.stream = {"note", "N-" + std::to_string(i)};
+          fb::NoteLoggedT n;
+          n.activity_id = "N-" + std::to_string(i);
+          n.body = "a note of about the size of a contact, written by the bench";
+          fb::PayloadUnion u;
+          u.Set(std::move(n));
+          w.events.push_back(events::NewEvent::From(std::move(u)));
+          r.writes.push_back(std::move(w));
+          Die(log->Append(r).status(), "raw append");
+        }
+      });
+    }
+    for (auto& t : ts) t.join();
+    raw_rate = commands / Seconds(SteadyClock::now() - t0);
+  }
+  // 1b. The same number of CreateContact commands through CommandService, in-process.
+  double service_rate = 0;
+  {
+    std::atomic<int> next{0};
+    auto t0 = SteadyClock::now();
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t) {
+      ts.emplace_back([&] {
+        for (int i = next++; i < commands; i = next++) {
+          Die((*service)->Execute(*admin, Contact("svc", i), SystemClock()->NowMicros()).status(), "execute");
+        }
+      });
+    }
+    for (auto& t : ts) t.join();
+    service_rate = commands / Seconds(SteadyClock::now() - t0);
+  }
+  // 1c. Through rapportd: `connections` clients with `pipeline` requests in flight each.
+  double server_rate = 0;
+  {
+    std::atomic<int> next{0};
+    auto t0 = SteadyClock::now();
+    std::vector<std::thread> ts;
+    for (int t = 0; t < connections; ++t) {
+      ts.emplace_back([&] {
+        auto c = server::Client::Connect(address, secret);
+        Die(c.status(), "connect");
+        std::deque<uint64_t> inflight;
+        for (int i = next++; i < commands; i = next++) {
+          auto id = (*c)->SendExecute(Contact("net", i));
+          Die(id.status(), "send");
+          inflight.push_back(*id);
+          if (inflight.size() >= static_cast<size_t>(pipeline)) {
+            auto d = (*c)->Wait(inflight.front());
+            Die(d.status(), "wait");
+            Die(d->status(), "command");
+            inflight.pop_front();
+          }
+        }
+        for (auto id : inflight) {
+          auto d = (*c)->Wait(id);
+          Die(d.status(), "wait");
+          Die(d->status(), "command");
+        }
+      });
+    }
+    for (auto& t : ts) t.join();
+    server_rate = commands / Seconds(SteadyClock::now() - t0);
+  }
+
+  // 2. Ping round trips.
+  auto client = server::Client::Connect(address, secret);
+  Die(client.status(), "connect");
+  std::vector<double> ping_us;
+  for (int i = 0; i < 2000; ++i) {
+    auto t0 = SteadyClock::now();
+    Die((*client)->Ping().status(), "ping");
+    ping_us.push_back(Seconds(SteadyClock::now() - t0) * 1e6);
+  }
+  double pipelined_pings = 0;
+  {
+    const int n = 50000;
+    auto t0 = SteadyClock::now();
+    std::deque<uint64_t> inflight;
+    for (int i = 0; i < n; ++i) {
+      auto id = (*client)->Send([](flatbuffers::FlatBufferBuilder& fbb, uint64_t rid) {
+        return server::FinishRequest(fbb, rid, server::proto::CreatePing(fbb, rid));
+      });
+      Die(id.status(), "send ping");
+      inflight.push_back(*id);
+      if (inflight.size() >= 64) {
+        Die((*client)->Wait(inflight.front()).status(), "pong");
+        inflight.pop_front();
+      }
+    }
+    for (auto id : inflight) Die((*client)->Wait(id).status(), "pong");
+    pipelined_pings = n / Seconds(SteadyClock::now() - t0);
+  }
+
+  // 3. The change feed from position 1 next to ReadForward.
+  const uint64_t last = log->LastPosition();
+  double feed_rate = 0, scan_rate = 0;
+  {
+    auto t0 = SteadyClock::now();
+    uint64_t from = 1;
+    std::vector<events::Event> evs;
+    while (from <= last) {
+      evs.clear();
+      Die(log->ReadForward(from, 1000, &evs), "scan");
+      if (evs.empty()) break;
+      from = evs.back()->position() + 1;
+    }
+    scan_rate = last / Seconds(SteadyClock::now() - t0);
+  }
+  {
+    auto sub_client = server::Client::Connect(address, secret);
+    Die(sub_client.status(), "connect");
+    auto t0 = SteadyClock::now();
+    auto sub = (*sub_client)->Subscribe({1, {}, {}, {}});
+    Die(sub.status(), "subscribe");
+    uint64_t seen = 0, got = 0;
+    while (seen < last) {
+      auto evs = (*sub_client)->NextEvents(*sub, std::chrono::seconds(10));
+      Die(evs.status(), "feed");
+      if (evs->empty()) break;
+      got += evs->size();
+      seen = evs->back()->position();
+    }
+    feed_rate = got / Seconds(SteadyClock::now() - t0);
+  }
+
+  // 4. Board queries: protocol vs in-process, over 3,000 open deals.
+  {
+    std::atomic<int> next{0};
+    std::vector<std::thread> ts;
+    for (int t = 0; t < 32; ++t) {
+      ts.emplace_back([&] {
+        for (int i = next++; i < 3000; i = next++) {
+          fb::OpenDealT d;
+          d.name = "Deal " + std::to_string(i);
+          d.pipeline_id = "PL-1";
+          d.stage_id = i % 3 == 0 ? "s1" : i % 3 == 1 ? "s2" : "s3";
+          d.amount = std::make_unique<fb::MoneyT>();
+          d.amount->amount_minor = 100000 + 1000 * (i % 97);
+          d.amount->currency = "EUR";
+          fb::CommandT c;
+          c.body.Set(std::move(d));
+          Die((*service)->Execute(*admin, c, SystemClock()->NowMicros()).status(), "open deal");
+        }
+      });
+    }
+    for (auto& t : ts) t.join();
+  }
+  projections::Query bq;
+  bq.kind = "board";
+  bq.pipeline_id = "PL-1";
+  bq.limit = 8;
+  std::vector<double> direct_ms, remote_ms;
+  for (int i = 0; i < queries; ++i) {
+    auto t0 = SteadyClock::now();
+    Die(projections::RunQuery(**engine, bq, SystemClock()->NowMicros()).status(), "board");
+    direct_ms.push_back(Seconds(SteadyClock::now() - t0) * 1e3);
+    t0 = SteadyClock::now();
+    Die((*client)->Query(bq).status(), "remote board");
+    remote_ms.push_back(Seconds(SteadyClock::now() - t0) * 1e3);
+  }
+
+  auto pp = Percentiles(ping_us);
+  auto dq = Percentiles(direct_ms), rq = Percentiles(remote_ms);
+  std::printf("## Server: rapportd over loopback TCP (issue: server)\n\n");
+  std::printf("`build/release/bench/rapport-bench-server --dir %s --commands %d --connections %d --pipeline %d`\n\n",
+              dir.c_str(), commands, connections, pipeline);
+  std::printf("| durable writes, %d in flight | per second | vs raw log |\n|---|---:|---:|\n", threads);
+  std::printf("| raw EventLog appends (1 event per request) | %.0f | 1.00 |\n", raw_rate);
+  std::printf("| CreateContact via CommandService, in-process | %.0f | %.2f |\n", service_rate, service_rate / raw_rate);
+  std::printf("| CreateContact via rapportd (%d connections x %d pipelined) | %.0f | %.2f |\n", connections, pipeline,
+              server_rate, server_rate / raw_rate);
+  std::printf("\n| round trips | figure |\n|---|---:|\n");
+  std::printf("| ping, 1 in flight: p50 / p99 | %.0f / %.0f us |\n", pp.p50, pp.p99);
+  std::printf("| ping, 64 pipelined | %.0f /s |\n", pipelined_pings);
+  std::printf("\n| reading the whole log (%llu events) | events/s | vs ReadForward |\n|---|---:|---:|\n",
+              static_cast<unsigned long long>(last));
+  std::printf("| EventLog::ReadForward, in-process | %.0f | 1.00 |\n", scan_rate);
+  std::printf("| change feed from position 1 over TCP | %.0f | %.2f |\n", feed_rate, feed_rate / scan_rate);
+  std::printf("\n| pipeline board, 3,000 open deals (%d queries) | p50 ms | p95 ms |\n|---|---:|---:|\n", queries);
+  std::printf("| RunQuery in-process | %.2f | %.2f |\n", dq.p50, dq.p95);
+  std::printf("| Query over rapportd | %.2f | %.2f |\n", rq.p50, rq.p95);
+  srv.Shutdown();
+  Die((*engine)->Close(), "engine close");
+  Die(log->Close(), "close");
+  return 0;
+}

@@ -1,0 +1,151 @@
+// rapportd as a process, and `rapport --connect`: first start, the same commands and output
+// as embedded mode, clear errors for a wrong token or an unreachable server, the directory
+// lock, and a clean SIGTERM.
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "cli_harness.h"
+
+using namespace rapport::cli::testing;
+
+namespace {
+
+// A rapportd child process on a free loopback port.
+class Rapportd {
+ public:
+  Rapportd(const std::string& data, const std::string& log_path) : log_path_(log_path) {
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      int err = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(err, 2);
+      ::execl(RAPPORTD, RAPPORTD, "--data", data.c_str(), "--listen", "127.0.0.1:0", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    // Wait for "msg=listening addr=127.0.0.1:PORT".
+    for (int i = 0; i < 200 && port_.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::string log = Slurp(log_path);
+      auto at = log.find("msg=listening addr=127.0.0.1:");
+      if (at != std::string::npos) {
+        auto start = at + std::string("msg=listening addr=127.0.0.1:").size();
+        port_ = log.substr(start, log.find(' ', start) - start);
+      }
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return;
+      }
+    }
+  }
+  ~Rapportd() {
+    if (!exited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  std::string address() const { return "127.0.0.1:" + port_; }
+  bool listening() const { return !port_.empty(); }
+  // Sends `sig` and returns the exit code.
+  int Stop(int sig = SIGTERM) {
+    if (!exited_) {
+      ::kill(pid_, sig);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      exited_ = true;
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    return exit_code_;
+  }
+  std::string log() const { return Slurp(log_path_); }
+
+ private:
+  std::string log_path_;
+  pid_t pid_ = -1;
+  std::string port_;
+  bool exited_ = false;
+  int exit_code_ = -1;
+};
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("rapport --connect runs the same commands as embedded mode, through rapportd", "[cli][server]") {
+  Cli cli;
+  Rapportd d(cli.data(), cli.Path("rapportd.log"));
+  INFO(d.log());
+  REQUIRE(d.listening());
+  CHECK(d.log().find("first start") != std::string::npos);
+  std::string token = Trim(Slurp(cli.data() + "/initial-admin-token"));
+  REQUIRE(token.rfind("rpt_", 0) == 0);
+  auto remote = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--connect", d.address(), "--token", token});
+    return cli.Raw(args);
+  };
+
+  // Embedded access is refused while rapportd holds the directory, with the way out.
+  auto locked = cli({"contact", "list"});
+  CHECK(locked.code == 6);
+  CHECK(locked.err.find("rapportd") != std::string::npos);
+  CHECK(locked.err.find("--connect") != std::string::npos);
+
+  auto add = remote({"contact", "add", "--first", "Ada", "--last", "Lovelace", "--email", "ada@example.com"});
+  INFO(add.err);
+  REQUIRE(add.code == 0);
+  CHECK(add.out.find("added contact C-1") != std::string::npos);
+  REQUIRE(remote({"user", "add", "--name", "Grace Hopper", "--email", "grace@example.com", "--role", "rep"}).code == 0);
+  auto bad = remote({"contact", "add", "--first", "X", "--email", "not-an-email"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("emails") != std::string::npos);
+  auto shown_remote = remote({"contact", "show", "C-1", "--json"});
+  REQUIRE(shown_remote.code == 0);
+  auto listed_remote = remote({"user", "list"});
+  REQUIRE(listed_remote.code == 0);
+  CHECK(listed_remote.out.find("Grace Hopper") != std::string::npos);
+
+  // A token made over the connection works; the environment variable is read too.
+  auto made = remote({"token", "create", "--user", "U-2", "--name", "grace's laptop", "--json"});
+  REQUIRE(made.code == 0);
+  std::string graces = made.Json()["secret"];
+  auto as_grace = cli.Raw({"--connect", d.address(), "--token", graces, "user", "add", "--name", "Eve",
+                           "--email", "eve@example.com", "--role", "admin"});
+  CHECK(as_grace.code == 5);  // a rep may not create users: the actor is the token's user
+
+  // The log over the connection.
+  auto tail = remote({"log", "tail", "-n", "3", "--json"});
+  REQUIRE(tail.code == 0);
+  auto lines = tail.Lines();
+  REQUIRE(lines.size() == 3);
+  // Wrong token and unreachable server: clear errors and their exit codes.
+  auto wrong = cli.Raw({"--connect", d.address(), "--token", "rpt_wrong", "contact", "list"});
+  CHECK(wrong.code == 5);
+  CHECK(wrong.err.find("rapport token create") != std::string::npos);
+  auto none = cli.Raw({"--connect", "127.0.0.1:1", "--token", token, "contact", "list"});
+  CHECK(none.code == 6);
+  CHECK(none.err.find("cannot reach rapportd at 127.0.0.1:1") != std::string::npos);
+  auto no_token = cli.Raw({"--connect", d.address(), "contact", "list"});
+  CHECK(no_token.code == 5);
+  CHECK(no_token.err.find("RAPPORT_TOKEN") != std::string::npos);
+
+  // A second rapportd on the same directory is refused.
+  Rapportd second(cli.data(), cli.Path("second.log"));
+  CHECK_FALSE(second.listening());
+  CHECK(second.Stop() == 6);
+  CHECK(second.log().find("in use by pid") != std::string::npos);
+
+  // SIGTERM: a clean stop, and the same record read embedded afterwards prints the same.
+  CHECK(d.Stop(SIGTERM) == 0);
+  CHECK(d.log().find("stopped cleanly") != std::string::npos);
+  auto shown_local = cli({"contact", "show", "C-1", "--json"});
+  REQUIRE(shown_local.code == 0);
+  CHECK(shown_local.Json() == shown_remote.Json());
+  auto verify = cli({"log", "verify"});
+  CHECK(verify.code == 0);
+}
