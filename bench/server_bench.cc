@@ -29,6 +29,7 @@
 #include "projections/engine.h"
 #include "projections/query.h"
 #include "server/client.h"
+#include "server/log_line.h"
 #include "server/server.h"
 
 using namespace rapport;
@@ -234,7 +235,7 @@ int main(int argc, char** argv) {
     std::deque<uint64_t> inflight;
     for (int i = 0; i < n; ++i) {
       auto id = (*client)->Send([](flatbuffers::FlatBufferBuilder& fbb, uint64_t rid) {
-        return server::FinishRequest(fbb, rid, server::proto::CreatePing(fbb, rid));
+        return server::FinishRequest(fbb, rid, proto::CreatePing(fbb, rid));
       });
       Die(id.status(), "send ping");
       inflight.push_back(*id);
