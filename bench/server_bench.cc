@@ -23,6 +23,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <thread>
+#include <deque>
+#include <mutex>
+
+#include <asio.hpp>
 
 #include "domain/command_service.h"
 #include "domain/token.h"
@@ -63,6 +67,122 @@ void Die(const Status& s, const char* what) {
   if (s.ok()) return;
   std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
   std::exit(1);
+}
+
+
+// A raw Asio echo server of frames: the baseline for what the network costs on this machine.
+class EchoServer {
+ public:
+  EchoServer() : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
+    Accept();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~EchoServer() {
+    io_.stop();
+    thread_.join();
+  }
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+
+ private:
+  struct Session : std::enable_shared_from_this<Session> {
+    explicit Session(asio::ip::tcp::socket s) : socket(std::move(s)) {}
+    void Read() {
+      socket.async_read_some(asio::buffer(buf), [self = shared_from_this()](const asio::error_code& ec, size_t n) {
+        if (ec) return;
+        // Echo whatever arrived (frames come back byte for byte, in order).
+        auto out = std::make_shared<std::string>(self->buf.data(), n);
+        asio::async_write(self->socket, asio::buffer(*out), [self, out](const asio::error_code& e, size_t) {
+          if (!e) self->Read();
+        });
+      });
+    }
+    asio::ip::tcp::socket socket;
+    std::array<char, 64 << 10> buf;
+  };
+  void Accept() {
+    acceptor_.async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket s) {
+      if (!ec) {
+        s.set_option(asio::ip::tcp::no_delay(true));
+        std::make_shared<Session>(std::move(s))->Read();
+      }
+      Accept();
+    });
+  }
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::thread thread_;
+};
+
+// Round trips/s of `frame` against the echo server: `connections` threads, `depth` in flight.
+double EchoRate(uint16_t port, const std::string& frame, int connections, int depth, int total) {
+  std::atomic<int> next{0};
+  auto t0 = SteadyClock::now();
+  std::vector<std::thread> ts;
+  for (int c = 0; c < connections; ++c) {
+    ts.emplace_back([&] {
+      asio::io_context io;
+      asio::ip::tcp::socket s(io);
+      s.connect({asio::ip::make_address("127.0.0.1"), port});
+      s.set_option(asio::ip::tcp::no_delay(true));
+      std::string batch;
+      std::vector<char> in;
+      while (true) {
+        int n = 0;
+        batch.clear();
+        while (n < depth && next++ < total) {
+          batch += frame;
+          ++n;
+        }
+        if (n == 0) break;
+        asio::write(s, asio::buffer(batch));
+        in.resize(batch.size());
+        asio::read(s, asio::buffer(in));
+      }
+    });
+  }
+  for (auto& t : ts) t.join();
+  return total / Seconds(SteadyClock::now() - t0);
+}
+
+struct Load {
+  double per_second;
+  Pct latency_us;  // per request, from send to its answer
+};
+
+// Requests/s through rapportd: `connections` clients, `depth` requests in flight each.
+Load ServerRate(const std::string& address, const std::string& token, int connections, int depth, int total,
+                const std::function<server::RequestWriter(int)>& request) {
+  std::atomic<int> next{0};
+  std::mutex mu;
+  std::vector<double> lat;
+  auto t0 = SteadyClock::now();
+  std::vector<std::thread> ts;
+  for (int c = 0; c < connections; ++c) {
+    ts.emplace_back([&] {
+      auto client = server::Client::Connect(address, token);
+      Die(client.status(), "connect");
+      std::deque<std::pair<uint64_t, SteadyClock::time_point>> inflight;
+      std::vector<double> mine;
+      auto finish_one = [&] {
+        auto d = (*client)->Wait(inflight.front().first);
+        Die(d.status(), "wait");
+        Die(d->status(), "request");
+        mine.push_back(Seconds(SteadyClock::now() - inflight.front().second) * 1e6);
+        inflight.pop_front();
+      };
+      for (int i = next++; i < total; i = next++) {
+        auto id = (*client)->Send(request(i));
+        Die(id.status(), "send");
+        inflight.emplace_back(*id, SteadyClock::now());
+        if (inflight.size() >= static_cast<size_t>(depth)) finish_one();
+      }
+      while (!inflight.empty()) finish_one();
+      std::lock_guard<std::mutex> l(mu);
+      lat.insert(lat.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : ts) t.join();
+  return {total / Seconds(SteadyClock::now() - t0), Percentiles(lat)};
 }
 
 }  // namespace
@@ -219,33 +339,55 @@ int main(int argc, char** argv) {
     server_rate = commands / Seconds(SteadyClock::now() - t0);
   }
 
-  // 2. Ping round trips.
+  // 2. Small requests and appends through rapportd at 1 and 16 connections, 1 and 64 in
+  //    flight, next to a raw Asio echo of the same frame size.
   auto client = server::Client::Connect(address, secret);
   Die(client.status(), "connect");
-  std::vector<double> ping_us;
-  for (int i = 0; i < 2000; ++i) {
-    auto t0 = SteadyClock::now();
-    Die((*client)->Ping().status(), "ping");
-    ping_us.push_back(Seconds(SteadyClock::now() - t0) * 1e6);
-  }
-  double pipelined_pings = 0;
+  auto ping = [](int) -> server::RequestWriter {
+    return [](flatbuffers::FlatBufferBuilder& fbb, uint64_t rid) {
+      return server::FinishRequest(fbb, rid, proto::CreatePing(fbb, rid));
+    };
+  };
+  auto read_record = [](int i) -> server::RequestWriter {
+    return [i](flatbuffers::FlatBufferBuilder& fbb, uint64_t rid) {
+      std::string id = "C-" + std::to_string(1 + i % 1000);
+      return server::FinishRequest(fbb, rid, proto::CreateReadStreamDirect(fbb, "contact", id.c_str(), 1, 10));
+    };
+  };
+  int appended = 0;
+  auto append = [&appended](int i) -> server::RequestWriter {
+    fb::CommandT cmd = Contact("load" + std::to_string(appended), i);
+    return [cmd = std::make_shared<fb::CommandT>(std::move(cmd))](flatbuffers::FlatBufferBuilder& fbb, uint64_t rid) {
+      auto c = fb::Command::Pack(fbb, cmd.get());
+      return server::FinishRequest(fbb, rid, proto::CreateExecute(fbb, c));
+    };
+  };
+  std::string ping_frame;
   {
-    const int n = 50000;
-    auto t0 = SteadyClock::now();
-    std::deque<uint64_t> inflight;
-    for (int i = 0; i < n; ++i) {
-      auto id = (*client)->Send([](flatbuffers::FlatBufferBuilder& fbb, uint64_t rid) {
-        return server::FinishRequest(fbb, rid, proto::CreatePing(fbb, rid));
-      });
-      Die(id.status(), "send ping");
-      inflight.push_back(*id);
-      if (inflight.size() >= 64) {
-        Die((*client)->Wait(inflight.front()).status(), "pong");
-        inflight.pop_front();
-      }
-    }
-    for (auto id : inflight) Die((*client)->Wait(id).status(), "pong");
-    pipelined_pings = n / Seconds(SteadyClock::now() - t0);
+    flatbuffers::FlatBufferBuilder fbb;
+    ping_frame = server::EncodeFrame(server::FinishRequest(fbb, 1, proto::CreatePing(fbb, 1)));
+  }
+  EchoServer echo;
+  struct Row {
+    std::string what;
+    int connections, depth;
+    double rate, echo_rate;
+    Pct lat;
+  };
+  std::vector<Row> rows;
+  for (auto [conns, depth] : {std::pair{1, 1}, {1, 64}, {16, 1}, {16, 64}}) {
+    int n = depth == 1 && conns == 1 ? 5000 : 50000;
+    double e = EchoRate(echo.port(), ping_frame, conns, depth, n);
+    auto p = ServerRate(address, secret, conns, depth, n, ping);
+    rows.push_back({"ping", conns, depth, p.per_second, e, p.latency_us});
+    auto r = ServerRate(address, secret, conns, depth, n, read_record);
+    rows.push_back({"read a contact (ReadStream)", conns, depth, r.per_second, e, r.latency_us});
+  }
+  for (auto [conns, depth] : {std::pair{1, 1}, {16, 16}}) {
+    ++appended;
+    int n = conns == 1 ? 1000 : 20000;
+    auto a = ServerRate(address, secret, conns, depth, n, append);
+    rows.push_back({"durable CreateContact", conns, depth, a.per_second, 0, a.latency_us});
   }
 
   // 3. The change feed from position 1 next to ReadForward.
@@ -316,7 +458,6 @@ int main(int argc, char** argv) {
     remote_ms.push_back(Seconds(SteadyClock::now() - t0) * 1e3);
   }
 
-  auto pp = Percentiles(ping_us);
   auto dq = Percentiles(direct_ms), rq = Percentiles(remote_ms);
   std::printf("## Server: rapportd over loopback TCP (issue: server)\n\n");
   std::printf("`build/release/bench/rapport-bench-server --dir %s --commands %d --connections %d --pipeline %d`\n\n",
@@ -326,9 +467,17 @@ int main(int argc, char** argv) {
   std::printf("| CreateContact via CommandService, in-process | %.0f | %.2f |\n", service_rate, service_rate / raw_rate);
   std::printf("| CreateContact via rapportd (%d connections x %d pipelined) | %.0f | %.2f |\n", connections, pipeline,
               server_rate, server_rate / raw_rate);
-  std::printf("\n| round trips | figure |\n|---|---:|\n");
-  std::printf("| ping, 1 in flight: p50 / p99 | %.0f / %.0f us |\n", pp.p50, pp.p99);
-  std::printf("| ping, 64 pipelined | %.0f /s |\n", pipelined_pings);
+  std::printf("\n| request | connections x in flight | per second | p50 / p99 us | raw echo /s | vs echo |\n"
+              "|---|---|---:|---:|---:|---:|\n");
+  for (const auto& r : rows) {
+    if (r.echo_rate > 0) {
+      std::printf("| %s | %d x %d | %.0f | %.0f / %.0f | %.0f | %.2f |\n", r.what.c_str(), r.connections, r.depth,
+                  r.rate, r.lat.p50, r.lat.p99, r.echo_rate, r.rate / r.echo_rate);
+    } else {
+      std::printf("| %s | %d x %d | %.0f | %.0f / %.0f | | |\n", r.what.c_str(), r.connections, r.depth, r.rate,
+                  r.lat.p50, r.lat.p99);
+    }
+  }
   std::printf("\n| reading the whole log (%llu events) | events/s | vs ReadForward |\n|---|---:|---:|\n",
               static_cast<unsigned long long>(last));
   std::printf("| EventLog::ReadForward, in-process | %.0f | 1.00 |\n", scan_rate);

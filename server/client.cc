@@ -143,6 +143,7 @@ void Client::OnFrame(std::string message) {
 
 Status Client::Pump(Clock::time_point deadline, const std::function<bool()>& done) {
   StartRead();
+  StartWrite();
   while (!done()) {
     if (!broken_.ok()) return broken_;
     if (io_.stopped()) io_.restart();
@@ -155,26 +156,37 @@ Status Client::Pump(Clock::time_point deadline, const std::function<bool()>& don
   return Status::Ok();
 }
 
-Status Client::WriteFrame(std::string message) {
-  if (!broken_.ok()) return broken_;
-  auto frame = std::make_shared<std::string>(EncodeFrame(message));
-  bool done = false;
-  asio::async_write(socket_, asio::buffer(*frame), [this, frame, &done](const asio::error_code& ec, size_t) {
-    done = true;
-    if (ec && broken_.ok()) broken_ = Status::Unavailable("writing to rapportd at " + address_ + " failed: " + ec.message());
-  });
-  // Keep reading while writing, so a server answering a long pipeline never blocks on us.
-  Status s = Pump(Clock::now() + options_.request_timeout, [&] { return done; });
-  if (!s.ok() && !done) {
-    asio::error_code ignored;
-    socket_.close(ignored);
-    while (!done && io_.run_one() > 0) {
+void Client::StartWrite() {
+  if (write_busy_ || out_.empty() || !broken_.ok()) return;
+  auto buffer = std::make_shared<std::string>(std::move(out_));
+  out_.clear();
+  write_busy_ = true;
+  asio::async_write(socket_, asio::buffer(*buffer), [this, buffer](const asio::error_code& ec, size_t) {
+    write_busy_ = false;
+    if (ec) {
+      if (broken_.ok()) broken_ = Status::Unavailable("writing to rapportd at " + address_ + " failed: " + ec.message());
+      return;
     }
-  }
-  return s;
+    StartWrite();
+  });
 }
 
-Status Client::SendRawFrame(std::string_view message) { return WriteFrame(std::string(message)); }
+Status Client::Flush() {
+  // Keep reading while writing, so a server answering a long pipeline never blocks on us.
+  return Pump(Clock::now() + options_.request_timeout, [&] { return out_.empty() && !write_busy_; });
+}
+
+Status Client::WriteFrame(std::string message) {
+  if (!broken_.ok()) return broken_;
+  out_ += EncodeFrame(message);
+  if (out_.size() >= (256 << 10)) return Flush();
+  return Status::Ok();
+}
+
+Status Client::SendRawFrame(std::string_view message) {
+  RAPPORT_RETURN_IF_ERROR(WriteFrame(std::string(message)));
+  return Flush();
+}
 
 Result<uint64_t> Client::Send(const RequestWriter& write) {
   uint64_t id = next_id_++;

@@ -67,7 +67,10 @@ class Client {
   const HelloInfo& hello() const { return hello_; }
 
   // ---- Pipelining: send now, wait for the answer later (in any order). ----
+  // Send queues the request; queued requests go out together when the client waits (Wait,
+  // the one-call helpers, NextEvents), on Flush, or once 256 KiB are queued.
   Result<uint64_t> Send(const RequestWriter& write);
+  Status Flush();
   Result<uint64_t> SendExecute(const fb::CommandT& command);
   Result<uint64_t> SendQuery(const projections::Query& query);
   // The response to request `id` (its status is the response's, see DecodedResponse).
@@ -106,6 +109,7 @@ class Client {
   void StartRead();
   void OnFrame(std::string message);
   Status WriteFrame(std::string message);
+  void StartWrite();
   Result<DecodedResponse> Call(const RequestWriter& write);
 
   ClientOptions options_;
@@ -115,6 +119,8 @@ class Client {
   FrameParser parser_;
   std::array<char, 64 << 10> read_buffer_;
   bool reading_ = false;
+  std::string out_;          // framed requests not yet handed to the socket
+  bool write_busy_ = false;  // an async_write is outstanding
   Status broken_;
   uint64_t next_id_ = 1;
   HelloInfo hello_;

@@ -135,11 +135,26 @@ void Connection::TakeFrames(const char* data, size_t size) {
   }
 }
 
+namespace {
+// Requests answered on the connection's strand, without a trip through the worker pool: they
+// only read counters (no disk, no locks held for long).
+bool Cheap(const DecodedRequest& d) {
+  auto t = d.request->body_type();
+  return t == proto::RequestBody::Ping || t == proto::RequestBody::Stats || t == proto::RequestBody::Unsubscribe;
+}
+}  // namespace
+
 void Connection::DispatchPending() {
   // Until hello succeeds, requests run one at a time, so a pipelined hello is in force before
   // the requests behind it start.
   while (!closed_ && !close_after_flush_ && !pending_.empty() && in_flight_ < options_->max_in_flight &&
          (session_.authenticated || in_flight_ == 0)) {
+    if (session_.authenticated && Cheap(pending_.front())) {
+      DecodedRequest d = std::move(pending_.front());
+      pending_.pop_front();
+      Deliver(handler_->Handle(&session_, d));
+      continue;
+    }
     auto d = std::make_shared<DecodedRequest>(std::move(pending_.front()));
     pending_.pop_front();
     ++in_flight_;
@@ -154,6 +169,19 @@ void Connection::Complete(Outcome o) {
   --in_flight_;
   if (closed_) return;
   if (session_.authenticated) hello_timer_.cancel();
+  Deliver(std::move(o));
+  if (closed_) return;
+  if (close_after_flush_) {  // the last answer may have been the one it waited for
+    if (!writing_ && outbound_.empty() && in_flight_ == 0) Close();
+    return;
+  }
+  PumpFeeds();
+  DispatchPending();
+  DoRead();
+  MaybeFinishDrain();
+}
+
+void Connection::Deliver(Outcome o) {
   if (!close_after_flush_) Send(std::move(o.response));
   if (o.subscribe && !draining_ && !close_after_flush_ && !peer_closed_) {
     Subscription sub;
@@ -162,14 +190,7 @@ void Connection::Complete(Outcome o) {
     if (subscriptions_.emplace(o.subscription_id, std::move(sub)).second) counters_->subscriptions.fetch_add(1);
   }
   if (o.unsubscribe != 0 && subscriptions_.erase(o.unsubscribe) > 0) counters_->subscriptions.fetch_sub(1);
-  if (o.close) {
-    CloseAfterFlush(Status::Ok());
-    return;
-  }
-  PumpFeeds();
-  DispatchPending();
-  DoRead();
-  MaybeFinishDrain();
+  if (o.close) CloseAfterFlush(Status::Ok());
 }
 
 void Connection::Send(std::string message) {
@@ -182,8 +203,18 @@ void Connection::Send(std::string message) {
 void Connection::DoWrite() {
   if (writing_ || outbound_.empty() || closed_) return;
   writing_ = true;
-  asio::async_write(socket_, asio::buffer(outbound_.front()),
-                    asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec, size_t) {
+  // Everything queued goes out in one gathered write (bounded, so one write does not hold
+  // an unbounded list).
+  std::vector<asio::const_buffer> buffers;
+  size_t bytes = 0;
+  for (const auto& f : outbound_) {
+    if (!buffers.empty() && (buffers.size() >= 256 || bytes >= (1 << 20))) break;
+    buffers.emplace_back(asio::buffer(f));
+    bytes += f.size();
+  }
+  size_t frames = buffers.size();
+  asio::async_write(socket_, buffers,
+                    asio::bind_executor(strand_, [self = shared_from_this(), frames](const asio::error_code& ec, size_t) {
                       self->writing_ = false;
                       if (self->closed_) return;
                       if (ec) {
@@ -192,8 +223,10 @@ void Connection::DoWrite() {
                         self->Close();
                         return;
                       }
-                      self->outbound_bytes_ -= self->outbound_.front().size();
-                      self->outbound_.pop_front();
+                      for (size_t i = 0; i < frames; ++i) {
+                        self->outbound_bytes_ -= self->outbound_.front().size();
+                        self->outbound_.pop_front();
+                      }
                       if (self->close_after_flush_ && self->outbound_.empty() && self->in_flight_ == 0) {
                         self->Close();
                         return;

@@ -56,6 +56,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void TakeFrames(const char* data, size_t size);
   void DispatchPending();
   void Complete(Outcome o);
+  // Sends the answer and applies what it asks (a feed to start or stop, a close).
+  void Deliver(Outcome o);
   void Send(std::string message);
   void DoWrite();
   void PumpFeeds();
