@@ -13,7 +13,6 @@ namespace rapport::cli {
 namespace {
 
 using projections::AsOf;
-using projections::ReadModel;
 
 struct BoardOptions {
   std::string pipeline;
@@ -49,25 +48,20 @@ std::string Pad(const std::string& s, size_t width) {
 }
 
 int RunBoard(const GlobalOptions& g, const BoardOptions& o) {
-  auto at = ViewOf(o.tt);
-  if (!at.ok()) return ReportError(g, at.status());
-  Views v;
-  Status s = OpenViews(g, &v);
+  projections::Query q;
+  q.kind = "board";
+  q.pipeline_id = o.pipeline;
+  q.limit = g.json ? 0 : o.limit;  // --json lists every deal
+  Status s = SetView(o.tt, &q);
   if (!s.ok()) return ReportError(g, s);
-  AsOf resolved;
-  auto b = v.engine->Read(*at, [&](const ReadModel& m, const AsOf& a) {
-    resolved = a;
-    return projections::BuildBoard(m, a, o.pipeline, g.json ? 0 : o.limit);
+  return ShowView(g, q, [&](const projections::Json& answer, const DisplayNames& names) {
+    projections::Board b;
+    AsOf at;
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, nullptr, &b));
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "view", &at));
+    PrintBoard(b, at, o.limit, names);
+    return Status::Ok();
   });
-  if (!b.ok()) return ReportError(g, b.status());
-  if (g.json) {
-    auto j = projections::ToJson(*b);
-    j["view"] = projections::ToJson(resolved);
-    PrintJson(j);
-  } else {
-    PrintBoard(*b, resolved, o.limit, v.names);
-  }
-  return kExitOk;
 }
 
 struct DiffOptions {
@@ -76,28 +70,27 @@ struct DiffOptions {
 };
 
 int RunDiff(const GlobalOptions& g, const DiffOptions& o) {
+  projections::Query q;
+  q.kind = "diff";
+  q.pipeline_id = o.pipeline;
   auto from = ViewOf({o.from, o.effective});
   if (!from.ok()) return ReportError(g, from.status().WithContext("--from"));
+  q.from = *from;
   auto to = ViewOf({o.to, o.effective && !o.to.empty()});
   if (!to.ok()) return ReportError(g, to.status().WithContext("--to"));
-  Views v;
-  Status s = OpenViews(g, &v);
-  if (!s.ok()) return ReportError(g, s);
-  AsOf rto;
-  auto d = v.engine->Read(*to, [&](const ReadModel& m, const AsOf& a) {
-    rto = a;
-    return projections::DiffPipeline(m, v.engine->Resolve(*from), a, o.pipeline);
+  q.view = *to;
+  return ShowView(g, q, [&](const projections::Json& answer, const DisplayNames&) {
+    projections::PipelineDiff d;
+    AsOf rfrom, rto;
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, nullptr, &d));
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "from", &rfrom));
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "to", &rto));
+    std::cout << "Pipeline " << d.pipeline_id << ": from " << FormatIso8601(rfrom.instant) << " to "
+              << (o.to.empty() ? std::string("now") : FormatIso8601(rto.instant)) << (o.effective ? " (effective)" : "")
+              << "\n\n";
+    PrintDiff(d, 0);
+    return Status::Ok();
   });
-  if (!d.ok()) return ReportError(g, d.status());
-  if (g.json) {
-    PrintJson(projections::ToJson(*d));
-    return kExitOk;
-  }
-  std::cout << "Pipeline " << d->pipeline_id << ": from " << FormatIso8601(v.engine->Resolve(*from).instant)
-            << " to " << (o.to.empty() ? std::string("now") : FormatIso8601(rto.instant))
-            << (o.effective ? " (effective)" : "") << "\n\n";
-  PrintDiff(*d, 0);
-  return kExitOk;
 }
 
 }  // namespace

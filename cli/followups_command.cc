@@ -11,31 +11,31 @@ namespace rapport::cli {
 namespace {
 
 using projections::AsOf;
-using projections::ReadModel;
 
-// Runs `build` in the view the flags ask for and prints it with `print(result, names)` (or as JSON).
-template <typename Build, typename Print>
-int RunView(const GlobalOptions& g, const TimeTravel& tt, Build build, Print print) {
-  auto at = ViewOf(tt);
-  if (!at.ok()) return ReportError(g, at.status());
-  Views v;
-  Status s = OpenViews(g, &v);
+// Asks `q` in the view the flags ask for and prints its "items" with `print(items, names)`
+// under the view's heading (or the answer as JSON). `warnings`, when not null, gets the
+// answer's "warnings" before print runs.
+template <typename Item, typename Print>
+int RunList(const GlobalOptions& g, projections::Query q, const TimeTravel& tt, Print print,
+            std::vector<std::string>* warnings = nullptr) {
+  Status s = SetView(tt, &q);
   if (!s.ok()) return ReportError(g, s);
-  AsOf resolved;
-  auto result = v.engine->Read(*at, [&](const ReadModel& m, const AsOf& a) {
-    resolved = a;
-    return build(m, a);
+  return ShowView(g, q, [&](const projections::Json& answer, const DisplayNames& names) {
+    std::vector<Item> items;
+    AsOf at;
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "items", &items));
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "view", &at));
+    if (warnings != nullptr) RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "warnings", warnings));
+    if (!ViewHeading(at).empty()) std::cout << ViewHeading(at) << "\n\n";
+    print(items, names);
+    return Status::Ok();
   });
-  if (g.json) {
-    projections::Json j;
-    j["view"] = projections::ToJson(resolved);
-    j["items"] = projections::ToJson(result);
-    PrintJson(j);
-    return kExitOk;
-  }
-  if (!ViewHeading(resolved).empty()) std::cout << ViewHeading(resolved) << "\n\n";
-  print(result, v.names);
-  return kExitOk;
+}
+
+projections::Query QueryOf(const char* kind) {
+  projections::Query q;
+  q.kind = kind;
+  return q;
 }
 
 }  // namespace
@@ -51,9 +51,10 @@ void SetupFollowupsCommands(CLI::App* app, const GlobalOptions* g, int* exit_cod
     cmd->add_option("--user", o->user, "Only this user's tasks");
     AddTimeTravel(cmd, &o->tt);
     cmd->callback([g, o, exit_code] {
-      *exit_code = RunView(
-          *g, o->tt, [&](const ReadModel& m, const AsOf& a) { return projections::BuildFollowUps(m, a, o->user); },
-          [](const std::vector<projections::FollowUp>& v, const DisplayNames& names) {
+      projections::Query q = QueryOf("followups");
+      q.user_id = o->user;
+      *exit_code = RunList<projections::FollowUp>(
+          *g, q, o->tt, [](const std::vector<projections::FollowUp>& v, const DisplayNames& names) {
             Table t({{"USER"}, {"TASK"}, {"TITLE", Table::Align::kLeft, 40}, {"ABOUT"}, {"DUE"}, {"STATE"}});
             for (const auto& f : v) {
               t.AddRow({names.Label(f.user), f.task_id, f.title, f.link, FormatIso8601(f.due),
@@ -76,22 +77,12 @@ void SetupFollowupsCommands(CLI::App* app, const GlobalOptions* g, int* exit_cod
     cmd->add_option("--min-amount", o->min_amount, "Smallest amount, a number in the home currency (e.g. 25000)");
     AddTimeTravel(cmd, &o->tt);
     cmd->callback([g, o, exit_code] {
-      auto number = domain::ParseValue(domain::ValueKind::Number, o->min_amount, "--min-amount", "");
-      if (!number.ok()) {
-        *exit_code = ReportError(*g, number.status());
-        return;
-      }
+      projections::Query q = QueryOf("stale");
+      q.days = o->days;
+      q.min_amount = o->min_amount;
       std::vector<std::string> warnings;
-      *exit_code = RunView(
-          *g, o->tt,
-          [&](const ReadModel& m, const AsOf& a) {
-            // A plain number in the home currency: scale it to the currency's minor units.
-            int exp = domain::CurrencyExponent(m.org.Rates(a).home()).value_or(2);
-            int64_t floor = number->int_value;
-            for (int i = number->scale; i < exp; ++i) floor *= 10;
-            for (int i = exp; i < number->scale; ++i) floor /= 10;
-            return projections::BuildStale(m, a, o->days, floor, &warnings);
-          },
+      *exit_code = RunList<projections::StaleDeal>(
+          *g, q, o->tt,
           [&](const std::vector<projections::StaleDeal>& v, const DisplayNames& names) {
             Table t({{"DEAL"}, {"NAME", Table::Align::kLeft, 32}, {"OWNER"}, {"STAGE"},
                      {"AMOUNT", Table::Align::kRight}, {"IDLE", Table::Align::kRight}});
@@ -102,7 +93,8 @@ void SetupFollowupsCommands(CLI::App* app, const GlobalOptions* g, int* exit_cod
             t.Print(std::cout);
             if (v.empty()) std::cout << "(no stale deals)\n";
             for (const auto& w : warnings) std::cout << "warning: " << w << "\n";
-          });
+          },
+          &warnings);
     });
   }
   {
@@ -115,9 +107,10 @@ void SetupFollowupsCommands(CLI::App* app, const GlobalOptions* g, int* exit_cod
     cmd->add_option("--days", o->days, "Look this many days ahead")->check(CLI::Range(0, 100000));
     AddTimeTravel(cmd, &o->tt);
     cmd->callback([g, o, exit_code] {
-      *exit_code = RunView(
-          *g, o->tt, [&](const ReadModel& m, const AsOf& a) { return projections::BuildRenewals(m, a, o->days); },
-          [](const std::vector<projections::Renewal>& v, const DisplayNames& names) {
+      projections::Query q = QueryOf("renewals");
+      q.days = o->days;
+      *exit_code = RunList<projections::Renewal>(
+          *g, q, o->tt, [](const std::vector<projections::Renewal>& v, const DisplayNames& names) {
             Table t({{"CONTRACT"}, {"DEAL"}, {"COMPANY"}, {"OWNER"}, {"AMOUNT", Table::Align::kRight}, {"RENEWS"},
                      {"IN", Table::Align::kRight}});
             for (const auto& r : v) {
@@ -134,9 +127,8 @@ void SetupFollowupsCommands(CLI::App* app, const GlobalOptions* g, int* exit_cod
     CLI::App* cmd = app->add_subcommand("tickets", "Tickets waiting on us, longest waiting first");
     AddTimeTravel(cmd, tt.get());
     cmd->callback([g, tt, exit_code] {
-      *exit_code = RunView(
-          *g, *tt, [](const ReadModel& m, const AsOf& a) { return projections::BuildWaitingTickets(m, a); },
-          [](const std::vector<projections::WaitingTicket>& v, const DisplayNames& names) {
+      *exit_code = RunList<projections::WaitingTicket>(
+          *g, QueryOf("tickets"), *tt, [](const std::vector<projections::WaitingTicket>& v, const DisplayNames& names) {
             Table t({{"TICKET"}, {"SUBJECT", Table::Align::kLeft, 40}, {"CONTACT"}, {"ASSIGNEE"}, {"PRIORITY"},
                      {"WAITING", Table::Align::kRight}});
             for (const auto& w : v) {

@@ -4,13 +4,11 @@
 
 #include "cli/table.h"
 #include "cli/view_context.h"
-#include "domain/value.h"
 
 namespace rapport::cli {
 namespace {
 
 using projections::AsOf;
-using projections::ReadModel;
 
 struct ForecastCliOptions {
   std::string by = "month";    // month | quarter
@@ -28,31 +26,22 @@ std::string Bar(int64_t v, int64_t max, size_t width) {
 }
 
 int RunForecast(const GlobalOptions& g, const ForecastCliOptions& o) {
-  auto at = ViewOf(o.tt);
-  if (!at.ok()) return ReportError(g, at.status());
-  projections::ForecastOptions fo;
-  fo.period = o.by == "quarter" ? projections::Period::kQuarter : projections::Period::kMonth;
-  fo.group = o.group == "owner" ? projections::GroupBy::kOwner
-             : o.group == "team" ? projections::GroupBy::kTeam
-                                 : projections::GroupBy::kNone;
-  fo.pipeline_id = o.pipeline;
-  fo.owner_id = o.owner;
-  Views v;
-  Status s = OpenViews(g, &v);
+  projections::Query q;
+  q.kind = "forecast";
+  q.period = o.by;
+  q.group = o.group;
+  q.pipeline_id = o.pipeline;
+  q.owner_id = o.owner;
+  Status s = SetView(o.tt, &q);
   if (!s.ok()) return ReportError(g, s);
-  AsOf resolved;
-  auto f = v.engine->Read(*at, [&](const ReadModel& m, const AsOf& a) {
-    resolved = a;
-    return projections::BuildForecast(m, a, fo);
+  return ShowView(g, q, [&](const projections::Json& answer, const DisplayNames& names) {
+    projections::Forecast f;
+    AsOf at;
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, nullptr, &f));
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "view", &at));
+    PrintForecast(f, at, o.by, o.group == "none" ? "" : o.group, names);
+    return Status::Ok();
   });
-  if (g.json) {
-    auto j = projections::ToJson(f);
-    j["view"] = projections::ToJson(resolved);
-    PrintJson(j);
-    return kExitOk;
-  }
-  PrintForecast(f, resolved, o.by, fo.group == projections::GroupBy::kNone ? "" : o.group, v.names);
-  return kExitOk;
 }
 
 struct ReportCliOptions {
@@ -61,39 +50,24 @@ struct ReportCliOptions {
 };
 
 int RunReport(const GlobalOptions& g, const ReportCliOptions& o) {
-  auto at = ViewOf(o.tt);
-  if (!at.ok()) return ReportError(g, at.status());
-  projections::ReportFilter f;
-  f.pipeline_id = o.pipeline;
-  f.owner_id = o.owner;
-  f.team_id = o.team;
-  if (!o.from.empty()) {
-    auto d = domain::ParseDate(o.from, "--from");
-    if (!d.ok()) return ReportError(g, d.status());
-    f.from_day = *d;
-  }
-  if (!o.to.empty()) {
-    auto d = domain::ParseDate(o.to, "--to");
-    if (!d.ok()) return ReportError(g, d.status());
-    f.to_day = *d;
-  }
-  Views v;
-  Status s = OpenViews(g, &v);
+  projections::Query q;
+  q.kind = "report";
+  q.report = o.kind;
+  q.pipeline_id = o.pipeline;
+  q.owner_id = o.owner;
+  q.team_id = o.team;
+  q.from_date = o.from;
+  q.to_date = o.to;
+  Status s = SetView(o.tt, &q);
   if (!s.ok()) return ReportError(g, s);
-  AsOf resolved;
-  auto r = v.engine->Read(*at, [&](const ReadModel& m, const AsOf& a) {
-    resolved = a;
-    return projections::BuildReport(m, a, o.kind, f);
+  return ShowView(g, q, [&](const projections::Json& answer, const DisplayNames& names) {
+    projections::Report r;
+    AsOf at;
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, nullptr, &r));
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "view", &at));
+    PrintReport(r, at, names);
+    return Status::Ok();
   });
-  if (!r.ok()) return ReportError(g, r.status());
-  if (g.json) {
-    auto j = projections::ToJson(*r);
-    j["view"] = projections::ToJson(resolved);
-    PrintJson(j);
-    return kExitOk;
-  }
-  PrintReport(*r, resolved, v.names);
-  return kExitOk;
 }
 
 }  // namespace

@@ -9,7 +9,6 @@ namespace rapport::cli {
 namespace {
 
 using projections::AsOf;
-using projections::ReadModel;
 
 // "C-12" -> "contact/C-12" by the id's prefix; "deal/D-3" stays.
 std::string RecordName(const std::string& text, const char* fallback_type) {
@@ -30,36 +29,21 @@ struct TimelineOptions {
 };
 
 int RunTimeline(const GlobalOptions& g, const TimelineOptions& o) {
-  auto at = ViewOf(o.tt);
-  if (!at.ok()) return ReportError(g, at.status());
-  std::optional<projections::TimelineEntry> cursor;
-  if (!o.after.empty()) {
-    auto colon = o.after.find(':');
-    try {
-      cursor = projections::TimelineEntry{std::stoll(o.after.substr(0, colon)), std::stoull(o.after.substr(colon + 1))};
-    } catch (...) {
-      return ReportError(g, Status::InvalidArgument("--after takes the 'next' value a previous page printed"));
-    }
-  }
-  std::string record = RecordName(o.record, "contact");
-  Views v;
-  Status s = OpenViews(g, &v);
+  projections::Query q;
+  q.kind = "timeline";
+  q.record = RecordName(o.record, "contact");
+  q.limit = o.limit;
+  q.cursor = o.after;
+  Status s = SetView(o.tt, &q);
   if (!s.ok()) return ReportError(g, s);
-  AsOf resolved;
-  auto t = v.engine->Read(*at, [&](const ReadModel& m, const AsOf& a) {
-    resolved = a;
-    return projections::BuildTimeline(m, *v.log, a, record, o.limit, cursor ? &*cursor : nullptr);
+  return ShowView(g, q, [&](const projections::Json& answer, const DisplayNames& names) {
+    projections::TimelineResult t;
+    AsOf at;
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, nullptr, &t));
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "view", &at));
+    PrintTimeline(t, at, q.record, o.record, names);
+    return Status::Ok();
   });
-  if (!t.ok()) return ReportError(g, t.status());
-  if (g.json) {
-    auto j = projections::ToJson(*t);
-    j["record"] = record;
-    j["view"] = projections::ToJson(resolved);
-    PrintJson(j);
-    return kExitOk;
-  }
-  PrintTimeline(*t, resolved, record, o.record, v.names);
-  return kExitOk;
 }
 
 struct HistoryOptions {
@@ -68,36 +52,76 @@ struct HistoryOptions {
 };
 
 int RunHistory(const GlobalOptions& g, const HistoryOptions& o) {
-  auto at = ViewOf(o.tt);
-  if (!at.ok()) return ReportError(g, at.status());
-  std::string record = RecordName(o.record, "contact");
-  Views v;
-  Status s = OpenViews(g, &v);
+  projections::Query q;
+  q.kind = "history";
+  q.record = RecordName(o.record, "contact");
+  Status s = SetView(o.tt, &q);
   if (!s.ok()) return ReportError(g, s);
-  AsOf resolved = v.engine->Resolve(*at);
-  auto rows = projections::BuildHistory(*v.log, resolved, record);
-  if (!rows.ok()) return ReportError(g, rows.status());
-  if (g.json) {
-    projections::Json j;
-    j["record"] = record;
-    j["view"] = projections::ToJson(resolved);
-    j["changes"] = projections::ToJson(*rows);
-    PrintJson(j);
-    return kExitOk;
-  }
-  std::cout << "Every field change of " << record;
-  if (!ViewHeading(resolved).empty()) std::cout << ", " << ViewHeading(resolved);
-  std::cout << "\n\n";
-  Table t({{"OCCURRED"}, {"BY"}, {"EVENT"}, {"FIELD"}, {"OLD", Table::Align::kLeft, 30}, {"NEW", Table::Align::kLeft, 30},
-           {"COMMAND", Table::Align::kLeft, 24}});
-  for (const auto& r : *rows) {
-    bool user = HoldsUserId(r.field);
-    t.AddRow({FormatIso8601(r.occurred), v.names.Label(r.actor), r.event_type, r.field,
-              user ? v.names.Label(r.old_value) : r.old_value, user ? v.names.Label(r.new_value) : r.new_value,
-              r.causation_id.empty() ? r.command_id : r.command_id + " (caused by " + r.causation_id + ")"});
-  }
-  t.Print(std::cout);
-  return kExitOk;
+  return ShowView(g, q, [&](const projections::Json& answer, const DisplayNames& names) {
+    std::vector<projections::HistoryRow> rows;
+    AsOf at;
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "changes", &rows));
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, "view", &at));
+    std::cout << "Every field change of " << q.record;
+    if (!ViewHeading(at).empty()) std::cout << ", " << ViewHeading(at);
+    std::cout << "\n\n";
+    Table t({{"OCCURRED"}, {"BY"}, {"EVENT"}, {"FIELD"}, {"OLD", Table::Align::kLeft, 30},
+             {"NEW", Table::Align::kLeft, 30}, {"COMMAND", Table::Align::kLeft, 24}});
+    for (const auto& r : rows) {
+      bool user = HoldsUserId(r.field);
+      t.AddRow({FormatIso8601(r.occurred), names.Label(r.actor), r.event_type, r.field,
+                user ? names.Label(r.old_value) : r.old_value, user ? names.Label(r.new_value) : r.new_value,
+                r.causation_id.empty() ? r.command_id : r.command_id + " (caused by " + r.causation_id + ")"});
+    }
+    t.Print(std::cout);
+    return Status::Ok();
+  });
+}
+
+struct SearchOptions {
+  std::string text, type;
+  size_t limit = 20;
+  TimeTravel tt;
+};
+
+int RunSearch(const GlobalOptions& g, const SearchOptions& o) {
+  projections::Query q;
+  q.kind = "search";
+  q.text = o.text;
+  q.record_type = o.type;
+  q.limit = o.limit;
+  Status s = SetView(o.tt, &q);
+  if (!s.ok()) return ReportError(g, s);
+  return ShowView(g, q, [&](const projections::Json& answer, const DisplayNames&) {
+    std::vector<projections::SearchHit> hits;
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, nullptr, &hits));
+    Table t({{"RECORD"}, {"MATCHED"}});
+    for (const auto& h : hits) t.AddRow({h.record, h.matched});
+    t.Print(std::cout);
+    if (hits.empty()) std::cout << "(no match)\n";
+    return Status::Ok();
+  });
+}
+
+int RunDuplicates(const GlobalOptions& g, const TimeTravel& tt) {
+  projections::Query q;
+  q.kind = "duplicates";
+  Status s = SetView(tt, &q);
+  if (!s.ok()) return ReportError(g, s);
+  return ShowView(g, q, [&](const projections::Json& answer, const DisplayNames&) {
+    std::vector<projections::DuplicateGroup> groups;
+    RAPPORT_RETURN_IF_ERROR(ReadAnswer(answer, nullptr, &groups));
+    Table t({{"RECORDS", Table::Align::kLeft, 60}, {"WHY", Table::Align::kLeft, 60}});
+    for (const auto& d : groups) {
+      std::string records;
+      for (const auto& r : d.records) records += (records.empty() ? "" : ", ") + r;
+      t.AddRow({records, d.reason});
+    }
+    t.Print(std::cout);
+    if (groups.empty()) std::cout << "(no duplicate candidates)\n";
+    else std::cout << "\nMerge with: rapport contact merge SURVIVOR MERGED\n";
+    return Status::Ok();
+  });
 }
 
 }  // namespace
@@ -137,75 +161,19 @@ void SetupRecordViewCommands(CLI::App* app, const GlobalOptions* g, int* exit_co
     cmd->callback([g, o, exit_code] { *exit_code = RunHistory(*g, *o); });
   }
   {
-    struct O {
-      std::string text, type;
-      size_t limit = 20;
-      TimeTravel tt;
-    };
-    auto o = std::make_shared<O>();
+    auto o = std::make_shared<SearchOptions>();
     CLI::App* cmd = app->add_subcommand("search", "Contacts and companies by name, email or domain (prefix, any case and accents)");
     cmd->add_option("text", o->text, "What to look for")->required();
     cmd->add_option("--type", o->type, "contact or company")->check(CLI::IsMember({"contact", "company"}));
-    cmd->add_option("-n,--limit", o->limit, "Most results");
+    cmd->add_option("-n,--limit", o->limit, "Most results")->check(CLI::Range(size_t{1}, size_t{100000}));
     AddTimeTravel(cmd, &o->tt);
-    cmd->callback([g, o, exit_code] {
-      auto at = ViewOf(o->tt);
-      if (!at.ok()) {
-        *exit_code = ReportError(*g, at.status());
-        return;
-      }
-      Views v;
-      Status s = OpenViews(*g, &v);
-      if (!s.ok()) {
-        *exit_code = ReportError(*g, s);
-        return;
-      }
-      auto hits = v.engine->Read(*at, [&](const ReadModel& m, const AsOf& a) {
-        return m.search.Search(o->text, o->type, a, o->limit);
-      });
-      if (g->json) {
-        PrintJson(projections::ToJson(hits));
-      } else {
-        Table t({{"RECORD"}, {"MATCHED"}});
-        for (const auto& h : hits) t.AddRow({h.record, h.matched});
-        t.Print(std::cout);
-        if (hits.empty()) std::cout << "(no match)\n";
-      }
-      *exit_code = kExitOk;
-    });
+    cmd->callback([g, o, exit_code] { *exit_code = RunSearch(*g, *o); });
   }
   {
     auto tt = std::make_shared<TimeTravel>();
     CLI::App* cmd = app->add_subcommand("duplicates", "Contacts that may be the same person: same email, or same name at one company");
     AddTimeTravel(cmd, tt.get());
-    cmd->callback([g, tt, exit_code] {
-      auto at = ViewOf(*tt);
-      if (!at.ok()) {
-        *exit_code = ReportError(*g, at.status());
-        return;
-      }
-      Views v;
-      Status s = OpenViews(*g, &v);
-      if (!s.ok()) {
-        *exit_code = ReportError(*g, s);
-        return;
-      }
-      auto groups = v.engine->Read(*at, [](const ReadModel& m, const AsOf& a) { return m.search.Duplicates(a); });
-      if (g->json) {
-        PrintJson(projections::ToJson(groups));
-      } else {
-        Table t({{"RECORDS", Table::Align::kLeft, 60}, {"WHY", Table::Align::kLeft, 60}});
-        for (const auto& d : groups) {
-          std::string records;
-          for (const auto& r : d.records) records += (records.empty() ? "" : ", ") + r;
-          t.AddRow({records, d.reason});
-        }
-        t.Print(std::cout);
-        if (groups.empty()) std::cout << "(no duplicate candidates)\n";
-        else std::cout << "\nMerge with: rapport contact merge SURVIVOR MERGED\n";
-      }
-      *exit_code = kExitOk;
-    });
+    cmd->callback([g, tt, exit_code] { *exit_code = RunDuplicates(*g, *tt); });
   }
   {
     CLI::App* cmd = app->add_subcommand("rebuild", "Rebuild every read model from the log (with progress)");

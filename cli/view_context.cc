@@ -1,7 +1,9 @@
 #include "cli/view_context.h"
 
 #include <iostream>
+#include <utility>
 
+#include "cli/session.h"
 #include "domain/money.h"
 
 namespace rapport::cli {
@@ -27,6 +29,13 @@ Result<projections::AsOf> ViewOf(const TimeTravel& t) {
   Micros instant = *at;
   if (t.as_of.size() == 10) instant += kMicrosPerDay - 1;
   return t.effective ? projections::AsOf::Effective(instant) : projections::AsOf::Recorded(instant);
+}
+
+Status SetView(const TimeTravel& t, projections::Query* q) {
+  auto at = ViewOf(t);
+  if (!at.ok()) return at.status();
+  q->view = *at;
+  return Status::Ok();
 }
 
 Views::~Views() {
@@ -60,6 +69,84 @@ Status OpenViews(const GlobalOptions& g, Views* v) {
   auto names = DisplayNames::Load(v->log.get());
   if (!names.ok()) return names.status();
   v->names = std::move(*names);
+  return Status::Ok();
+}
+
+namespace {
+
+// The query arguments RunQuery validates, and the flags the view commands fill them from.
+constexpr std::pair<std::string_view, std::string_view> kFlagOfArgument[] = {
+    {"min_amount", "--min-amount"}, {"cursor", "--after"}, {"from_date", "--from"}, {"to_date", "--to"},
+    {"record_type", "--type"},      {"period", "--by"},    {"group", "--group"},
+};
+
+// "min_amount: 'x' is not a number" -> "--min-amount: 'x' is not a number".
+Status NameTheFlag(const Status& s) {
+  if (s.code() != StatusCode::kInvalidArgument) return s;
+  const std::string& m = s.message();
+  for (const auto& [argument, flag] : kFlagOfArgument) {
+    if (m.size() > argument.size() && m.compare(0, argument.size(), argument) == 0 && m[argument.size()] == ':') {
+      return Status::InvalidArgument(std::string(flag) + m.substr(argument.size()));
+    }
+  }
+  return s;
+}
+
+Result<projections::Json> QueryEmbedded(const GlobalOptions& g, const projections::Query& q, DisplayNames* names) {
+  Views v;
+  RAPPORT_RETURN_IF_ERROR(OpenViews(g, &v));
+  auto j = projections::RunQuery(*v.engine, q, SystemClock()->NowMicros());
+  if (j.ok() && names != nullptr) *names = std::move(v.names);
+  return j;
+}
+
+Result<projections::Json> QueryRemote(const GlobalOptions& g, const projections::Query& q, DisplayNames* names) {
+  std::unique_ptr<Session> session;
+  RAPPORT_RETURN_IF_ERROR(OpenSession(g, false, false, &session));
+  server::Client* client = RemoteClient(session.get());
+  if (client == nullptr) return Status::FailedPrecondition("--connect did not open a remote session");
+  auto j = client->Query(q);
+  if (j.ok() && names != nullptr) *names = DisplayNames(session->directory());
+  return j;
+}
+
+}  // namespace
+
+Result<projections::Json> QueryView(const GlobalOptions& g, const projections::Query& q, DisplayNames* names) {
+  auto j = g.remote() ? QueryRemote(g, q, names) : QueryEmbedded(g, q, names);
+  if (!j.ok()) return NameTheFlag(j.status());
+  return j;
+}
+
+const projections::Json& AnswerMember(const projections::Json& answer, const char* key) {
+  static const projections::Json kMissing;  // null: FromJson names it as missing
+  if (key == nullptr) return answer;
+  if (!answer.is_object()) return kMissing;
+  auto it = answer.find(key);
+  return it == answer.end() ? kMissing : *it;
+}
+
+Status AnswerMismatch(const char* key, const Status& s) {
+  // FromJson's paths are relative to the member it read: make them relative to the answer.
+  std::string m = s.message();
+  if (key != nullptr) {
+    if (m.rfind("(root)", 0) == 0) m = key + m.substr(6);
+    else m = key + std::string(!m.empty() && m[0] == '[' ? "" : ".") + m;
+  }
+  return Status::Corruption("the answer does not read back (rapport and rapportd of different versions?): " + m);
+}
+
+Status ReadAnswer(const projections::Json& answer, const char* key, std::vector<std::string>* out) {
+  const projections::Json& v = AnswerMember(answer, key);
+  std::vector<std::string> strings;
+  if (!v.is_null()) {
+    if (!v.is_array()) return AnswerMismatch(key, Status::InvalidArgument("(root): expected an array of strings"));
+    for (const auto& x : v) {
+      if (!x.is_string()) return AnswerMismatch(key, Status::InvalidArgument("(root): expected an array of strings"));
+      strings.push_back(x.get<std::string>());
+    }
+  }
+  *out = std::move(strings);
   return Status::Ok();
 }
 

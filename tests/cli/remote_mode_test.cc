@@ -1,12 +1,13 @@
-// rapportd as a process, and `rapport --connect`: first start, the same commands and output
-// as embedded mode, clear errors for a wrong token or an unreachable server, the directory
-// lock, and a clean SIGTERM.
+// rapportd as a process, and `rapport --connect`: first start, the same commands, views and
+// output as embedded mode, clear errors for a wrong token or an unreachable server, the
+// directory lock, and a clean SIGTERM.
 #include <signal.h>
 
 #include <chrono>
 #include <thread>
 
 #include "cli_harness.h"
+#include "events/clock.h"
 
 using namespace rapport::cli::testing;
 
@@ -72,6 +73,20 @@ class Rapportd {
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// The answer without the instants of views of "now" (they say when the command ran).
+nlohmann::json WithoutNowInstants(nlohmann::json j) {
+  for (const char* key : {"view", "from", "to"}) {
+    if (j.is_object() && j.contains(key) && j[key].value("mode", "") == "now") j[key].erase("instant");
+  }
+  return j;
+}
+
+std::string Joined(const std::vector<std::string>& args) {
+  std::string s;
+  for (const auto& a : args) s += (s.empty() ? "" : " ") + a;
   return s;
 }
 
@@ -148,4 +163,122 @@ TEST_CASE("rapport --connect runs the same commands as embedded mode, through ra
   CHECK(shown_local.Json() == shown_remote.Json());
   auto verify = cli({"log", "verify"});
   CHECK(verify.code == 0);
+}
+
+TEST_CASE("every view prints the same over --connect as embedded on the same data directory", "[cli][server]") {
+  Cli cli;
+  Rapportd d(cli.data(), cli.Path("rapportd.log"));
+  INFO(d.log());
+  REQUIRE(d.listening());
+  std::string token = Trim(Slurp(cli.data() + "/initial-admin-token"));
+  auto remote = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--connect", d.address(), "--token", token});
+    Run r = cli.Raw(args);
+    INFO("rapport --connect " << Joined(args) << "\nstdout: " << r.out << "\nstderr: " << r.err);
+    REQUIRE(r.code == 0);
+    return r;
+  };
+
+  // A small workspace, written through rapportd: a rep, a company with two contacts who look
+  // like the same person, a pipeline, deals moved between its stages (one won), a call and a
+  // task due today.
+  std::string today = rapport::FormatIsoDate(rapport::SystemClock()->NowMicros());
+  remote({"user", "add", "--name", "Grace Hopper", "--email", "grace@acme.example", "--role", "rep"});
+  remote({"company", "add", "--name", "Globex GmbH", "--domain", "globex.example", "--owner", "U-2"});
+  remote({"contact", "add", "--first", "Marie", "--last", "Curie", "--email", "marie@globex.example", "--company",
+          "CO-1", "--owner", "U-2"});
+  remote({"contact", "add", "--first", "Marie", "--last", "Curie", "--email", "marie@globex.example", "--company",
+          "CO-1"});
+  remote({"pipeline", "add", "--name", "New business", "--stage", "qualify:Qualify:10", "--stage", "demo:Demo:40",
+          "--stage", "proposal:Proposal:70"});
+  remote({"deal", "add", "--name", "Globex robots", "--pipeline", "PL-1", "--amount", "25000", "--close",
+          "2099-12-31", "--company", "CO-1", "--contact", "C-1", "--owner", "U-2"});
+  remote({"deal", "add", "--name", "Globex arms", "--pipeline", "PL-1", "--amount", "12000", "--company", "CO-1",
+          "--owner", "U-2"});
+  remote({"deal", "add", "--name", "Globex grippers", "--pipeline", "PL-1", "--amount", "4000", "--company", "CO-1"});
+  remote({"deal", "move", "D-1", "--stage", "demo"});
+  remote({"deal", "move", "D-1", "--stage", "proposal"});
+  remote({"deal", "move", "D-2", "--stage", "demo"});
+  remote({"deal", "win", "D-3"});
+  remote({"activity", "call", "--contact", "C-1", "--deal", "D-1", "--duration", "600", "--outcome", "connected",
+          "--notes", "Wants a demo"});
+  remote({"task", "add", "--title", "Send the proposal", "--due", today, "--contact", "C-1", "--assignee", "U-2"});
+
+  // A fixed instant after every write, so that the views (and their days-since figures) are
+  // the same whenever they are asked.
+  rapport::Micros now = rapport::SystemClock()->NowMicros();
+  rapport::Micros at = (now / rapport::kMicrosPerSecond + 2) * rapport::kMicrosPerSecond;
+  while (rapport::SystemClock()->NowMicros() <= at) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::string as_of = rapport::FormatIso8601(at);
+
+  const std::vector<std::vector<std::string>> views = {
+      {"board", "PL-1"},
+      {"board", "--limit", "1"},
+      {"diff", "PL-1", "--from", "2020-01-01", "--to", as_of},
+      {"forecast", "--group", "owner"},
+      {"report", "winrate"},
+      {"followups"},
+      {"stale", "--days", "0", "--min-amount", "5000"},
+      {"timeline", "D-1", "-n", "3"},
+      {"timeline", "company/CO-1"},
+      {"history", "D-1"},
+      {"search", "mar"},
+      {"duplicates"},
+  };
+  auto with = [](std::vector<std::string> args, std::initializer_list<std::string> more) {
+    args.insert(args.end(), more);
+    return args;
+  };
+  std::vector<Run> tables, jsons, nows;
+  for (const auto& v : views) {
+    bool diff = v[0] == "diff";
+    tables.push_back(remote(diff ? v : with(v, {"--as-of", as_of})));
+    jsons.push_back(remote(with(diff ? v : with(v, {"--as-of", as_of}), {"--json"})));
+    if (!diff) nows.push_back(remote(with(v, {"--json"})));
+  }
+  // The views are about something.
+  CHECK(tables[0].out.find("2 open deals") != std::string::npos);
+  CHECK(tables[0].out.find("Grace Hopper") != std::string::npos);
+  CHECK(tables[5].out.find("Send the proposal") != std::string::npos);
+  CHECK(tables[5].out.find("Grace Hopper (U-2)") != std::string::npos);
+  CHECK(jsons[2].Json()["end_minor"] == 3700000);
+  CHECK(jsons[2].Json()["to"]["instant"] == as_of);
+  CHECK(jsons[6].Json()["items"].size() == 2);
+  CHECK(jsons[7].Json()["entries"].size() == 3);
+  CHECK(jsons[9].Json()["changes"].size() >= 3);
+  CHECK(jsons[10].Json().size() == 2);
+  CHECK(!jsons[11].Json().empty());
+  CHECK(jsons[4].Json()["view"]["instant"] == as_of);
+
+  // The same errors, naming the flag at fault.
+  auto bad_amount = cli.Raw({"--connect", d.address(), "--token", token, "stale", "--min-amount", "lots"});
+  CHECK(bad_amount.code == 2);
+  CHECK(bad_amount.err.find("--min-amount") != std::string::npos);
+  auto bad_cursor = cli.Raw({"--connect", d.address(), "--token", token, "timeline", "D-1", "--after", "page-2"});
+  CHECK(bad_cursor.code == 2);
+  CHECK(bad_cursor.err.find("--after") != std::string::npos);
+
+  // Embedded, on the same directory once rapportd has stopped: the same bytes.
+  REQUIRE(d.Stop(SIGTERM) == 0);
+  size_t n = 0;
+  for (size_t i = 0; i < views.size(); ++i) {
+    const auto& v = views[i];
+    bool diff = v[0] == "diff";
+    INFO(Joined(v));
+    Run table = cli.Ok(diff ? v : with(v, {"--as-of", as_of}));
+    CHECK(table.out == tables[i].out);
+    Run json = cli.Ok(with(diff ? v : with(v, {"--as-of", as_of}), {"--json"}));
+    CHECK(json.out == jsons[i].out);
+    if (!diff) {
+      Run now = cli.Ok(with(v, {"--json"}));
+      CHECK(WithoutNowInstants(now.Json()) == WithoutNowInstants(nows[n].Json()));
+      ++n;
+    }
+  }
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"stale", "--min-amount", "lots"}, {"timeline", "D-1", "--after", "page-2"}}) {
+    Run r = cli(bad);
+    CHECK(r.code == 2);
+    CHECK(r.err == (bad[0] == "stale" ? bad_amount.err : bad_cursor.err));
+  }
 }
