@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <iostream>
 #include <random>
 
 #include "events/clock.h"
@@ -31,7 +32,9 @@ class EmbeddedSession final : public Session {
 
   ~EmbeddedSession() override {
     service_.reset();  // before the log it reads
-    if (log_ != nullptr) log_->Close();
+    if (log_ == nullptr) return;
+    Status s = log_->Close();
+    if (!s.ok()) std::cerr << "rapport: warning: closing the log: " << s.ToString() << std::endl;
   }
 
   Result<fb::CommandResultT> Execute(fb::CommandT cmd) override {
