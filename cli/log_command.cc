@@ -104,11 +104,26 @@ int RunTail(const GlobalOptions& g, const TailOptions& o) {
   return kExitOk;
 }
 
-int RunShow(const GlobalOptions& g, uint64_t position) {
+// The event at `position`, from the data directory or through rapportd.
+Result<events::Event> EventAt(const GlobalOptions& g, uint64_t position) {
+  if (g.remote()) {
+    std::unique_ptr<Session> session;
+    RAPPORT_RETURN_IF_ERROR(OpenSession(g, false, false, &session));
+    auto evs = RemoteClient(session.get())->ReadLog(position, 1);
+    if (!evs.ok()) return evs.status();
+    if (evs->empty() || (*evs)[0]->position() != position) {
+      // Past the end, or an event this user may not read (API token events are for admins).
+      return Status::NotFound("no event at position " + std::to_string(position) + " that you may read");
+    }
+    return std::move((*evs)[0]);
+  }
   std::unique_ptr<events::EventLog> log;
-  Status s = OpenLog(g, false, &log);
-  if (!s.ok()) return ReportError(g, s);
-  auto e = log->Get(position);
+  RAPPORT_RETURN_IF_ERROR(OpenLog(g, false, &log));
+  return log->Get(position);
+}
+
+int RunShow(const GlobalOptions& g, uint64_t position) {
+  auto e = EventAt(g, position);
   if (!e.ok()) return ReportError(g, e.status());
   auto j = events::EventToJson(e->view());
   if (g.json) {

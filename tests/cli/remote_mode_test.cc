@@ -81,6 +81,10 @@ TEST_CASE("rapport --connect runs the same commands as embedded mode, through ra
   REQUIRE(tail.code == 0);
   auto lines = tail.Lines();
   REQUIRE(lines.size() == 3);
+  auto one = remote({"log", "show", "1", "--json"});
+  REQUIRE(one.code == 0);
+  CHECK(one.Json()["position"] == 1);
+  CHECK(remote({"log", "show", "999999"}).code == 3);
   // Wrong token and unreachable server: clear errors and their exit codes.
   auto wrong = cli.Raw({"--connect", d.address(), "--token", "rpt_wrong", "contact", "list"});
   CHECK(wrong.code == 5);
