@@ -1,22 +1,11 @@
 // The remote Session: the same record commands through rapportd (--connect). Records are
 // rebuilt here from their streams with the domain's own Apply, so `show` prints exactly what
 // it prints embedded.
-#include <random>
-
 #include "cli/session.h"
 #include "domain/record_state.h"
 
 namespace rapport::cli {
 namespace {
-
-std::string FreshRemoteCommandId() {
-  std::random_device rd;
-  uint64_t r = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "cli-%llx-%llx", static_cast<unsigned long long>(SystemClock()->NowMicros()),
-                static_cast<unsigned long long>(r));
-  return buf;
-}
 
 class RemoteSession final : public Session {
  public:
@@ -24,7 +13,7 @@ class RemoteSession final : public Session {
 
   Result<fb::CommandResultT> Execute(fb::CommandT cmd) override {
     // The id is chosen here, so a retry after a lost answer is recognised by the server.
-    if (cmd.command_id.empty()) cmd.command_id = FreshRemoteCommandId();
+    if (cmd.command_id.empty()) cmd.command_id = FreshCommandId();
     directory_.reset();
     return client_->Execute(cmd);
   }

@@ -8,7 +8,6 @@
 #include "events/clock.h"
 
 namespace rapport::cli {
-namespace {
 
 // "cli-<time>-<random>": unique enough for commands typed by hand (scripts that retry pass
 // their own --command-id).
@@ -23,6 +22,8 @@ std::string FreshCommandId() {
                 static_cast<unsigned long long>(counter.fetch_add(1)));
   return buf;
 }
+
+namespace {
 
 class EmbeddedSession final : public Session {
  public:

@@ -41,6 +41,10 @@ class Session {
   virtual const std::string& user_id() const = 0;
 };
 
+// A fresh command id, "cli-<time>-<random>-<n>", for a command sent without one (chosen on
+// the client, so a retry after a lost answer is recognised).
+std::string FreshCommandId();
+
 // Opens the data directory `g` names. With `create`, a missing directory is created (for
 // `init`); otherwise a directory without data is not_found with a hint. A directory without a
 // workspace is failed_precondition ("run `rapport init`") unless `allow_uninitialised`.
