@@ -53,37 +53,56 @@ fb::CommandResultT ErrorResult(const Status& s, const std::string& command_id) {
   return r;
 }
 
-// The RecordSource decisions read through: the service's cache, under its mutex.
+// The RecordSource decisions read through: the service's cache, under its mutex. A record
+// not in the cache is not read here (that would hold the mutex across a RocksDB read):
+// the miss is noted, and Execute reads it with the mutex released and decides again.
 class CommandService::Source final : public RecordSource {
  public:
-  explicit Source(CommandService* s) : s_(s) {}
+  Source(CommandService* s, bool may_read_log) : s_(s), may_read_log_(may_read_log) {}
   Result<const RecordState*> Load(std::string_view type, std::string_view id) override {
-    if (Directory::Holds(type)) {
-      // Directory records are always current in memory.
-      const RecordState* r = nullptr;
-      const Directory& d = s_->directory_;
-      if (type == kWorkspace) r = d.workspace();
-      else if (type == kUser) r = d.user(id);
-      else if (type == kTeam) r = d.team(id);
-      else if (type == kPipeline) r = d.pipeline(id);
-      else if (type == kProduct) r = d.product(id);
-      else if (type == kToken) r = d.token(id);
-      else if (type == kField) {
-        auto it = d.fields().find(id);
-        r = it == d.fields().end() ? nullptr : &it->second;
+    if (Directory::Holds(type)) return s_->DirectoryRecordLocked(type, id);
+    std::string key = Key(type, id);
+    if (!may_read_log_ && !s_->cache_.count(key)) {
+      if (!events::ValidateStreamName({std::string(type), std::string(id)}).ok()) {
+        return Status::InvalidArgument(std::string(type) + " id '" + std::string(id) +
+                                       "' is not valid");
       }
-      return r;
+      misses_.push_back({std::string(type), std::string(id)});
+      return static_cast<const RecordState*>(nullptr);
     }
     auto r = s_->LoadLocked(type, id);
     if (!r.ok()) return r.status();
     return (*r)->created ? static_cast<const RecordState*>(*r) : nullptr;
   }
-  std::string NewId(std::string_view type) override { return s_->NewIdLocked(type); }
+  std::string NewId(std::string_view type) override {
+    std::string id = s_->NewIdLocked(type);
+    allocated_.push_back({std::string(type), id});
+    return id;
+  }
   const Directory& directory() override { return s_->directory_; }
+
+  // Records the decision wanted and the cache did not hold; a decision made with misses is
+  // void.
+  const std::vector<events::StreamName>& misses() const { return misses_; }
+  // The ids this decision allocated (type, id), oldest first.
+  std::vector<std::pair<std::string, std::string>> TakeAllocated() { return std::move(allocated_); }
 
  private:
   CommandService* s_;
+  bool may_read_log_;
+  std::vector<events::StreamName> misses_;
+  std::vector<std::pair<std::string, std::string>> allocated_;
 };
+
+void CommandService::GiveBackIdsLocked(const std::vector<std::pair<std::string, std::string>>& ids) {
+  // Newest first: each is given back only while it is still the last one handed out, so an id
+  // another decision got meanwhile is never handed out twice.
+  for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+    auto next = next_id_.find(it->first);
+    if (next == next_id_.end() || next->second < 2) continue;
+    if (it->second == std::string(IdPrefix(it->first)) + "-" + std::to_string(next->second - 1)) --next->second;
+  }
+}
 
 CommandService::CommandService(events::EventLog* log, ServiceOptions options)
     : log_(log), options_(options) {}
@@ -107,7 +126,7 @@ Status CommandService::LoadDirectory() {
         RecordState r;
         r.type = std::string(type);
         r.id = id;
-        RAPPORT_RETURN_IF_ERROR(RefreshLocked(&r));
+        RAPPORT_RETURN_IF_ERROR(CatchUp(&r));
         directory_.Put(r);
       }
       after = ids.back();
@@ -116,7 +135,23 @@ Status CommandService::LoadDirectory() {
   return Status::Ok();
 }
 
-Status CommandService::RefreshLocked(RecordState* r) {
+const RecordState* CommandService::DirectoryRecordLocked(std::string_view type,
+                                                        std::string_view id) const {
+  const Directory& d = directory_;
+  if (type == kWorkspace) return d.workspace();
+  if (type == kUser) return d.user(id);
+  if (type == kTeam) return d.team(id);
+  if (type == kPipeline) return d.pipeline(id);
+  if (type == kProduct) return d.product(id);
+  if (type == kToken) return d.token(id);
+  if (type == kField) {
+    auto it = d.fields().find(id);
+    return it == d.fields().end() ? nullptr : &it->second;
+  }
+  return nullptr;
+}
+
+Status CommandService::CatchUp(RecordState* r) const {
   events::StreamName stream{r->type, r->id};
   for (;;) {
     std::vector<events::Event> evs;
@@ -149,7 +184,7 @@ Result<RecordState*> CommandService::LoadLocked(std::string_view type, std::stri
     if (Status s = events::ValidateStreamName({r.type, r.id}); !s.ok()) {
       return Status::InvalidArgument(std::string(type) + " id '" + std::string(id) + "' is not valid");
     }
-    RAPPORT_RETURN_IF_ERROR(RefreshLocked(&r));
+    RAPPORT_RETURN_IF_ERROR(CatchUp(&r));
     it = cache_.emplace(key, std::move(r)).first;
   }
   TouchLocked(key);
@@ -244,10 +279,27 @@ Result<fb::CommandResultT> CommandService::Execute(const Actor& actor, const fb:
   for (int attempt = 1;; ++attempt) {
     std::unique_lock<std::mutex> lock(mu_);
     Decision decision;
-    for (;;) {
-      Source source(this);
+    std::vector<std::pair<std::string, std::string>> allocated;
+    for (int reads = 0;;) {
+      // After a few rounds of reading missed records (a long chain of records, or a cache
+      // too small for one command), decide reading the log under the mutex: slower, but it
+      // always finishes.
+      Source source(this, /*may_read_log=*/reads >= 4);
       auto d = Decide(actor, command, ctx, &source);
-      if (!d.ok()) return d.status();
+      allocated = source.TakeAllocated();
+      // A decision that is void (records missing from the cache) or refused gives back the
+      // ids it allocated, so ids stay dense: the first task is TSK-1, not TSK-2.
+      if (!source.misses().empty()) {
+        GiveBackIdsLocked(allocated);
+        ++reads;
+        lock.unlock();
+        RAPPORT_RETURN_IF_ERROR(ReadIntoCache(source.misses(), &lock));
+        continue;
+      }
+      if (!d.ok()) {
+        GiveBackIdsLocked(allocated);
+        return d.status();
+      }
       decision = std::move(*d);
       // A command of this process is appending to one of these streams: wait for it and
       // decide again on what it wrote, instead of losing a race in the log.
@@ -256,6 +308,7 @@ Result<fb::CommandResultT> CommandService::Execute(const Actor& actor, const fb:
         busy = busy || busy_.count(Key(w.stream.type, w.stream.id)) > 0;
       }
       if (!busy) break;
+      GiveBackIdsLocked(allocated);
       busy_cv_.wait(lock);
     }
     fb::CommandResultT result;
@@ -282,34 +335,19 @@ Result<fb::CommandResultT> CommandService::Execute(const Actor& actor, const fb:
     req.correlation_id = command.correlation_id.empty() ? command_id : command.correlation_id;
     req.causation_id = command.causation_id;
     req.writes = std::move(decision.writes);
-    auto appended = log_->Append(req);
+    std::vector<events::Event> stored;
+    auto appended = log_->Append(req, &stored);
 
     lock.lock();
-    // Bring the records this command wrote (or tried to) up to date, directory included.
     Status refreshed;
-    for (const auto& w : req.writes) {
-      if (!refreshed.ok()) break;
-      if (Directory::Holds(w.stream.type)) {
-        RecordState fresh;
-        fresh.type = w.stream.type;
-        fresh.id = w.stream.id;
-        refreshed = RefreshLocked(&fresh);
-        if (!refreshed.ok()) break;
-        if (fresh.created) directory_.Put(fresh);
-        if (w.stream.type == result.record_type && w.stream.id == result.record_id) {
-          result.version = fresh.version;
-        }
-        continue;
-      }
-      auto loaded = LoadLocked(w.stream.type, w.stream.id);
-      if (!loaded.ok()) {
-        refreshed = loaded.status();
-        break;
-      }
-      refreshed = RefreshLocked(*loaded);
-      if (w.stream.type == result.record_type && w.stream.id == result.record_id) {
-        result.version = (*loaded)->version;
-      }
+    if (appended.ok() && !appended->duplicate && !stored.empty()) {
+      // Apply what was written to the records in memory: no reading back.
+      refreshed = ApplyWrittenLocked(stored);
+    } else {
+      // Nothing written by this command, or the events could not be handed back: forget
+      // what may be stale; the next decision reads these records from the log.
+      refreshed = ForgetLocked(req.writes);
+      if (!appended.ok()) GiveBackIdsLocked(allocated);
     }
     for (const auto& k : keys) busy_.erase(k);
     busy_cv_.notify_all();
@@ -330,30 +368,171 @@ Result<fb::CommandResultT> CommandService::Execute(const Actor& actor, const fb:
       return DuplicateResult(command_id, {appended->first_position, appended->last_position,
                                           appended->recorded_at_us});
     }
+    for (const auto& e : stored) {
+      if (e.view().stream_type() == result.record_type && e.view().stream_id() == result.record_id) {
+        result.version = e.view().stream_version();
+      }
+    }
+    if (stored.empty()) {
+      auto r = Get(result.record_type, result.record_id);
+      if (r.ok()) result.version = r->version;
+    }
     result.first_position = appended->first_position;
     result.last_position = appended->last_position;
     return result;
   }
 }
 
-Result<RecordState> CommandService::Get(std::string_view type, std::string_view id) {
-  std::lock_guard<std::mutex> l(mu_);
-  const RecordState* r = nullptr;
-  RecordState* cached = nullptr;
-  if (Directory::Holds(type)) {
-    Source s(this);
-    auto x = s.Load(type, id);
-    if (!x.ok()) return x.status();
-    r = *x;
-  } else {
-    auto x = LoadLocked(type, id);
-    if (!x.ok()) return x.status();
-    cached = *x;
-    RAPPORT_RETURN_IF_ERROR(RefreshLocked(cached));
-    r = cached->created ? cached : nullptr;
+Status CommandService::ReadIntoCache(const std::vector<events::StreamName>& streams,
+                                     std::unique_lock<std::mutex>* lock) {
+  std::vector<RecordState> read;
+  for (const auto& s : streams) {
+    RecordState r;
+    r.type = s.type;
+    r.id = s.id;
+    Status st = CatchUp(&r);
+    if (!st.ok()) {
+      lock->lock();
+      return st;
+    }
+    read.push_back(std::move(r));
   }
-  if (r == nullptr) return Status::NotFound("there is no " + std::string(type) + " " + std::string(id));
-  return *r;
+  lock->lock();
+  for (auto& r : read) {
+    std::string key = Key(r.type, r.id);
+    auto it = cache_.find(key);
+    // Another thread may have cached it meanwhile, possibly newer than what was read.
+    if (it == cache_.end()) {
+      cache_.emplace(key, std::move(r));
+    } else if (it->second.version < r.version) {
+      it->second = std::move(r);
+    }
+    TouchLocked(key);
+  }
+  return Status::Ok();
+}
+
+Status CommandService::ApplyWrittenLocked(const std::vector<events::Event>& written) {
+  Status status;
+  size_t i = 0;
+  while (i < written.size()) {
+    // One stream's run of events (a request writes each stream's events together).
+    const auto& first = written[i].view();
+    std::string type(first.stream_type());
+    std::string id(first.stream_id());
+    size_t j = i;
+    while (j < written.size() && written[j].view().stream_type() == type &&
+           written[j].view().stream_id() == id) {
+      ++j;
+    }
+    const uint64_t base = first.stream_version() - 1;
+    auto apply_run = [&](RecordState* r) -> Status {
+      for (size_t k = i; k < j; ++k) RAPPORT_RETURN_IF_ERROR(Apply(written[k].view(), r));
+      return Status::Ok();
+    };
+    if (Directory::Holds(type)) {
+      const RecordState* current = DirectoryRecordLocked(type, id);
+      RecordState fresh;
+      if (current != nullptr) {
+        fresh = *current;
+      } else {
+        fresh.type = type;
+        fresh.id = id;
+      }
+      Status s = fresh.version == base ? apply_run(&fresh) : CatchUp(&fresh);
+      if (s.ok() && fresh.created) directory_.Put(fresh);
+      if (status.ok()) status = s;
+    } else {
+      std::string key = Key(type, id);
+      auto it = cache_.find(key);
+      if (it == cache_.end() && base == 0) {
+        RecordState r;
+        r.type = type;
+        r.id = id;
+        it = cache_.emplace(key, std::move(r)).first;
+      }
+      if (it != cache_.end()) {
+        // A cached copy that is not exactly one step behind (another process wrote the
+        // stream) is dropped and read from the log when next needed.
+        const bool in_step = it->second.version == base;
+        Status s = in_step ? apply_run(&it->second) : Status::Ok();
+        if (in_step && s.ok()) {
+          TouchLocked(key);
+        } else {
+          auto pos = lru_pos_.find(key);
+          if (pos != lru_pos_.end()) {
+            lru_.erase(pos->second);
+            lru_pos_.erase(pos);
+          }
+          cache_.erase(it);
+          if (status.ok()) status = s;
+        }
+      }
+    }
+    i = j;
+  }
+  return status;
+}
+
+Status CommandService::ForgetLocked(const std::vector<events::StreamWrite>& writes) {
+  Status status;
+  for (const auto& w : writes) {
+    if (Directory::Holds(w.stream.type)) {
+      RecordState fresh;
+      fresh.type = w.stream.type;
+      fresh.id = w.stream.id;
+      Status s = CatchUp(&fresh);
+      if (s.ok() && fresh.created) directory_.Put(fresh);
+      if (status.ok()) status = s;
+      continue;
+    }
+    std::string key = Key(w.stream.type, w.stream.id);
+    cache_.erase(key);
+    if (auto pos = lru_pos_.find(key); pos != lru_pos_.end()) {
+      lru_.erase(pos->second);
+      lru_pos_.erase(pos);
+    }
+  }
+  return status;
+}
+
+Result<RecordState> CommandService::Get(std::string_view type, std::string_view id) {
+  if (Directory::Holds(type)) {
+    std::lock_guard<std::mutex> l(mu_);
+    const RecordState* r = DirectoryRecordLocked(type, id);
+    if (r == nullptr) return Status::NotFound("there is no " + std::string(type) + " " + std::string(id));
+    return *r;
+  }
+  if (!events::ValidateStreamName({std::string(type), std::string(id)}).ok()) {
+    return Status::InvalidArgument(std::string(type) + " id '" + std::string(id) + "' is not valid");
+  }
+  // Copy what the cache holds, catch the copy up with the log without the mutex (another
+  // process may have appended), and keep it if it is newer.
+  std::string key = Key(type, id);
+  RecordState r;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      r = it->second;
+    } else {
+      r.type = std::string(type);
+      r.id = std::string(id);
+    }
+  }
+  RAPPORT_RETURN_IF_ERROR(CatchUp(&r));
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) {
+      cache_.emplace(key, r);
+    } else if (it->second.version < r.version) {
+      it->second = r;
+    }
+    TouchLocked(key);
+  }
+  if (!r.created) return Status::NotFound("there is no " + std::string(type) + " " + std::string(id));
+  return r;
 }
 
 Directory CommandService::directory() const {

@@ -11,11 +11,16 @@
 // events) and the workspace Directory current by replaying what it appends.
 //
 // Thread safety: all methods may be called concurrently. Decisions are made one at a time
-// under a mutex; appends run concurrently, so concurrent commands share the log's group
-// commit. A command whose decision writes a stream another command of this process is
+// under a mutex, on records in memory only: a record the cache does not hold is read from
+// the log with the mutex released, and the command decided again. Appends run
+// concurrently, so concurrent commands share the log's group commit, and the events an
+// append wrote are applied to the cached records as the log hands them back (no reading
+// back). A command whose decision writes a stream another command of this process is
 // still appending to waits for that append and decides again on its result, so concurrent
-// commands on one record do not conflict with each other (ids allocated by the abandoned
-// decision are skipped: ids are unique, not gap-free).
+// commands on one record do not conflict with each other. Ids a discarded or refused
+// decision allocated are given back when no later one was handed out meanwhile, so ids are
+// dense in the common case (and unique always; a gap remains only where concurrent commands
+// interleave).
 #pragma once
 
 #include <list>
@@ -73,11 +78,27 @@ class CommandService {
   explicit CommandService(events::EventLog* log, ServiceOptions options);
 
   Status LoadDirectory();
-  // The record, replayed up to the end of its stream. REQUIRES: mu_ held.
+  // The record, replayed up to the end of its stream (reading the log on a cache miss).
+  // REQUIRES: mu_ held.
   Result<RecordState*> LoadLocked(std::string_view type, std::string_view id);
-  // Replays events appended since the cached version. REQUIRES: mu_ held.
-  Status RefreshLocked(RecordState* r);
+  // A directory record, or null. REQUIRES: mu_ held.
+  const RecordState* DirectoryRecordLocked(std::string_view type, std::string_view id) const;
+  // Replays into *r the events of its stream after r->version. Reads only the log: needs
+  // no lock.
+  Status CatchUp(RecordState* r) const;
+  // Reads `streams` from the log with *lock released, then relocks it and caches them
+  // (keeping a newer copy another thread cached meanwhile). Returns with *lock held.
+  Status ReadIntoCache(const std::vector<events::StreamName>& streams,
+                       std::unique_lock<std::mutex>* lock);
+  // Applies events this process just appended to the cached records and the directory.
+  // REQUIRES: mu_ held.
+  Status ApplyWrittenLocked(const std::vector<events::Event>& written);
+  // Drops `writes`' records from the cache (directory records are re-read). REQUIRES: mu_.
+  Status ForgetLocked(const std::vector<events::StreamWrite>& writes);
   std::string NewIdLocked(std::string_view type);
+  // Undoes NewIdLocked for ids a discarded decision allocated, where no later id was handed
+  // out since. REQUIRES: mu_ held.
+  void GiveBackIdsLocked(const std::vector<std::pair<std::string, std::string>>& ids);
   Result<fb::CommandResultT> DuplicateResult(const std::string& command_id,
                                              const events::CommandInfo& info) const;
   void TouchLocked(const std::string& key);

@@ -247,6 +247,12 @@ class EventLog {
   // stream, its actual version and the expected one; io_error/unavailable if the log
   // failed earlier (reopen it).
   Result<AppendResult> Append(const AppendRequest& request);
+  // The same, and on success (not a duplicate) also hands back the events as stored, in
+  // request order: what a reader of the log will see, so a caller can bring its in-memory
+  // state up to date without reading them back. *stored is cleared first, and stays empty
+  // for a duplicate (and, should the stored bytes fail verification, for a written request:
+  // read those events from the log then).
+  Result<AppendResult> Append(const AppendRequest& request, std::vector<Event>* stored);
 
   // ---- Reads. All verify what they read. ----
 
@@ -330,7 +336,7 @@ class EventLog {
                         const std::vector<rocksdb::ColumnFamilyDescriptor>& families, OpenReport* report);
 
   // event_log_append.cc
-  Result<AppendResult> AppendInFlight(const AppendRequest& request);
+  Result<AppendResult> AppendInFlight(const AppendRequest& request, std::vector<Event>* stored);
   Status PrepareRequest(const AppendRequest& request, Writer* w) const;
   // The commit thread: takes queued writers in groups, decides, writes, wakes them.
   void CommitLoop();

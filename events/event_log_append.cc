@@ -141,6 +141,11 @@ Status EventLog::PrepareRequest(const AppendRequest& req, Writer* w) const {
 }
 
 Result<AppendResult> EventLog::Append(const AppendRequest& request) {
+  return Append(request, nullptr);
+}
+
+Result<AppendResult> EventLog::Append(const AppendRequest& request, std::vector<Event>* stored) {
+  if (stored != nullptr) stored->clear();
   if (options_.follower) {
     return Status::FailedPrecondition("this log is open as a read-only follower: appends go to the process holding it");
   }
@@ -150,7 +155,7 @@ Result<AppendResult> EventLog::Append(const AppendRequest& request) {
     if (!failed_.ok()) return failed_;
     ++inflight_;
   }
-  Result<AppendResult> result = AppendInFlight(request);
+  Result<AppendResult> result = AppendInFlight(request, stored);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (--inflight_ == 0 && stopping_) work_cv_.notify_one();  // Close may be waiting
@@ -158,7 +163,30 @@ Result<AppendResult> EventLog::Append(const AppendRequest& request) {
   return result;
 }
 
-Result<AppendResult> EventLog::AppendInFlight(const AppendRequest& request) {
+namespace {
+
+// Moves a finished writer's stamped envelopes into *stored (when asked and written). The
+// append is durable by now, so a surprise here must not turn it into an error: *stored is
+// left empty instead and the caller reads the events back from the log.
+void HandBack(std::vector<std::string>* encoded, const AppendResult& result,
+              std::vector<Event>* stored) {
+  if (stored == nullptr || result.duplicate) return;
+  stored->reserve(encoded->size());
+  uint64_t position = result.first_position;
+  for (auto& bytes : *encoded) {
+    auto e = Event::FromBytes(std::move(bytes), position++);
+    if (!e.ok()) {
+      stored->clear();
+      return;
+    }
+    stored->push_back(std::move(*e));
+  }
+}
+
+}  // namespace
+
+Result<AppendResult> EventLog::AppendInFlight(const AppendRequest& request,
+                                              std::vector<Event>* stored) {
   Writer w;
   w.request = &request;
   RAPPORT_RETURN_IF_ERROR(PrepareRequest(request, &w));
@@ -182,6 +210,7 @@ Result<AppendResult> EventLog::AppendInFlight(const AppendRequest& request) {
       lock.unlock();
       if (wake) work_cv_.notify_one();
       if (!w.status.ok()) return w.status;
+      HandBack(&w.encoded, w.result, stored);
       return w.result;
     }
     queue_.push_back(&w);
@@ -192,6 +221,7 @@ Result<AppendResult> EventLog::AppendInFlight(const AppendRequest& request) {
   std::unique_lock<std::mutex> l(w.mu);
   w.cv.wait(l, [&] { return w.done; });
   if (!w.status.ok()) return w.status;
+  HandBack(&w.encoded, w.result, stored);
   return w.result;
 }
 

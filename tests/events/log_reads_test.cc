@@ -1,4 +1,5 @@
 // Reads: one event, streams both ways, the log as of an instant, tailing.
+#include <atomic>
 #include <thread>
 
 #include "log_test_util.h"
@@ -82,4 +83,43 @@ TEST_CASE("a tailer waiting for events wakes when one is appended", "[events][re
   REQUIRE(log->Append(NotesTo("a", {"deal", "D-1"}, ExpectedVersion::Any(), 2)).ok());
   waiter.join();
   CHECK(seen.load() == 2);
+}
+
+TEST_CASE("an append hands back exactly the events a reader of the log sees", "[events][reads]") {
+  TempDir dir;
+  auto log = OpenOrDie(TestOptions(dir.path()));
+  REQUIRE(log->Append(NotesTo("first", {"deal", "D-1"}, ExpectedVersion::Any(), 2)).ok());
+  // Two streams in one request, concurrent appenders so some go through group commit.
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        AppendRequest r = NotesTo("c" + std::to_string(t) + "-" + std::to_string(i),
+                                  {"deal", "D-" + std::to_string(t)}, ExpectedVersion::Any(), 2);
+        StreamWrite second;
+        second.stream = {"contact", "C-" + std::to_string(i)};
+        second.events.push_back(Note("on the contact"));
+        r.writes.push_back(std::move(second));
+        std::vector<Event> stored;
+        auto a = log->Append(r, &stored);
+        if (!a.ok() || stored.size() != 3 || a->last_position - a->first_position != 2) {
+          ++mismatches;
+          continue;
+        }
+        for (size_t k = 0; k < stored.size(); ++k) {
+          auto read = log->Get(a->first_position + k);
+          if (!read.ok() || read->bytes() != stored[k].bytes()) ++mismatches;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(mismatches.load() == 0);
+  // A retried command id writes nothing and hands back nothing.
+  std::vector<Event> stored{*log->Get(1)};
+  auto again = log->Append(NotesTo("first", {"deal", "D-1"}, ExpectedVersion::Any(), 2), &stored);
+  REQUIRE(again.ok());
+  CHECK(again->duplicate);
+  CHECK(stored.empty());
 }

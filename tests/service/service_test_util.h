@@ -11,11 +11,14 @@ namespace rapport::domain::testing {
 
 class ServiceFixture {
  public:
-  ServiceFixture() { Open(); Setup(); }
+  explicit ServiceFixture(ServiceOptions service_options = {}) : options(service_options) {
+    Open();
+    Setup();
+  }
 
   void Open() {
     log = events::OpenOrDie(events::TestOptions(dir.path()));
-    auto s = CommandService::Open(log.get());
+    auto s = CommandService::Open(log.get(), options);
     REQUIRE(s.ok());
     service = std::move(*s);
   }
@@ -43,6 +46,7 @@ class ServiceFixture {
     return *r;
   }
 
+  ServiceOptions options;
   events::TempDir dir;
   std::unique_ptr<events::EventLog> log;
   std::unique_ptr<CommandService> service;
