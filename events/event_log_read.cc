@@ -63,9 +63,10 @@ Status EventLog::ReadStream(const StreamName& stream, uint64_t from_version,
   rocksdb::ReadOptions ro;
   ro.iterate_lower_bound = &lower_slice;
   ro.iterate_upper_bound = &upper_slice;
-  // Pin one view of the database for the index and the log reads alike.
-  const rocksdb::Snapshot* snap = db_->GetSnapshot();
-  ro.snapshot = snap;
+  // No explicit snapshot (taking one locks the database's mutex, which readers on every
+  // thread would queue on): the iterator reads the index as of its creation, and an index
+  // entry and its event are written in one batch and never change or go away, so the
+  // event of every entry the iterator sees is there to read.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, family(kStreams)));
   if (direction == Direction::kForward) {
     it->Seek(keys::StreamVersionKey(stream, from_version == 0 ? 1 : from_version));
@@ -75,7 +76,6 @@ Status EventLog::ReadStream(const StreamName& stream, uint64_t from_version,
     it->SeekForPrev(keys::StreamVersionKey(stream, from_version));
   }
   rocksdb::ReadOptions log_ro;
-  log_ro.snapshot = snap;
   Status result;
   uint64_t expect = 0;
   for (size_t n = 0; it->Valid() && n < max_events; ++n) {
@@ -127,8 +127,6 @@ Status EventLog::ReadStream(const StreamName& stream, uint64_t from_version,
     }
   }
   if (result.ok()) result = FromRocks(it->status(), "reading " + stream.ToString());
-  it.reset();
-  db_->ReleaseSnapshot(snap);
   return result;
 }
 
