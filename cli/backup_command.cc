@@ -5,24 +5,50 @@
 
 #include "cli/table.h"
 #include "events/clock.h"
+#include "cli/session.h"
 #include "events/event_log.h"
+#include "events/log_reports.h"
 
 namespace rapport::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json ToJson(const events::BackupInfo& b) {
-  return Json{{"id", b.id}, {"created_at", FormatIso8601(b.created_at_us)}, {"bytes", b.bytes},
-              {"files", b.files}, {"last_position_at_least", b.last_position}};
-}
+Json ToJson(const events::BackupInfo& b) { return events::BackupInfoToJson(b); }
 
 struct BackupArgs {
   std::string dir;
   bool list = false;
 };
 
+// `backup DIR` over --connect: rapportd writes the backup into DIR on its own host.
+int RunRemoteBackup(const GlobalOptions& g, const BackupArgs& a) {
+  if (a.list) {
+    return ReportError(g, Status::InvalidArgument("backup --list reads a backup directory on this machine: run it "
+                                                  "without --connect where the backups are"));
+  }
+  // The directory is on rapportd's host, under the --backup-root it was started with (a
+  // relative name is taken under that root).
+  const std::string& dir = a.dir;
+  std::unique_ptr<Session> session;
+  Status s = OpenRemoteSession(g, &session);
+  if (!s.ok()) return ReportError(g, s);
+  auto j = RemoteClient(session.get())->Backup(dir);
+  if (!j.ok()) return ReportError(g, j.status());
+  if (g.json) {
+    std::cout << j->dump() << std::endl;
+  } else {
+    std::cout << "backup " << j->value("id", 0) << " of rapportd at " << g.connect << " in "
+              << j->value("dir", dir) << " on its host: " << j->value("last_position_at_least", uint64_t{0}) << " events, "
+              << j->value("files", 0) << " files, " << j->value("bytes", uint64_t{0})
+              << " bytes, checksums verified\n"
+              << "Restore with (on that host): rapport restore " << dir << " --data NEW_DIR\n";
+  }
+  return kExitOk;
+}
+
 int RunBackup(const GlobalOptions& g, const BackupArgs& a) {
+  if (g.remote()) return RunRemoteBackup(g, a);
   if (a.list) {
     auto backups = events::ListBackups(a.dir);
     if (!backups.ok()) return ReportError(g, backups.status());
@@ -62,6 +88,11 @@ struct RestoreArgs {
 };
 
 int RunRestore(const GlobalOptions& g, const RestoreArgs& a) {
+  if (g.remote()) {
+    return ReportError(g, Status::InvalidArgument(
+                              "restore makes a new data directory on this machine, so it does not go through "
+                              "rapportd: run it without --connect (--data NEW_DIR), then start rapportd on it"));
+  }
   std::string target = ResolveDataDir(g);
   events::VerifyReport report;
   Status s = events::RestoreBackup(a.dir, a.id, target, &report);

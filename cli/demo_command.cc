@@ -150,6 +150,12 @@ void PrintSummary(const DemoSummary& s, const DemoCliOptions& o, const std::stri
 }
 
 int RunDemo(const GlobalOptions& g, const DemoCliOptions& o) {
+  if (g.remote()) {
+    return ReportError(g, Status::InvalidArgument(
+                              "demo builds a data directory of its own (it writes ten years of history with "
+                              "past timestamps, which rapportd does not accept from clients): run it without "
+                              "--connect, then serve it with `rapportd --data DIR`"));
+  }
   DemoOptions options;
   options.seed = o.seed;
   options.scale = o.scale;

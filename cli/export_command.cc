@@ -1,10 +1,13 @@
 #include "cli/export_command.h"
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <set>
 
 #include "cli/record_printing.h"
+#include "cli/session.h"
 #include "cli/view_context.h"
 #include "domain/value.h"
 #include "events/event_json.h"
@@ -56,37 +59,117 @@ std::string CsvCell(const std::string& s) {
   return out + "\"";
 }
 
+// Where export reads: the data directory's log, or rapportd's (--connect) through ReadLog,
+// ReadStream and ListStreams. Both verify every event they hand out.
+class ExportSource {
+ public:
+  virtual ~ExportSource() = default;
+  // Calls f for every event in position order until f returns false.
+  virtual Status Scan(const std::function<bool(const events::EventView&)>& f) = 0;
+  virtual Status Stream(const std::string& type, const std::string& id, std::vector<events::Event>* out) = 0;
+  virtual Result<std::vector<std::string>> List(const std::string& type, const std::string& after, size_t max) = 0;
+};
+
+class EmbeddedSource final : public ExportSource {
+ public:
+  explicit EmbeddedSource(const events::EventLog* log) : log_(log) {}
+  Status Scan(const std::function<bool(const events::EventView&)>& f) override {
+    auto it = log_->NewIterator({.fill_cache = false});
+    for (it->Seek(1); it->Valid(); it->Next()) {
+      if (!f(it->event())) break;
+    }
+    return it->status();
+  }
+  Status Stream(const std::string& type, const std::string& id, std::vector<events::Event>* out) override {
+    return log_->ReadStream(events::StreamName{type, id}, 1, events::EventLog::Direction::kForward, SIZE_MAX, out);
+  }
+  Result<std::vector<std::string>> List(const std::string& type, const std::string& after, size_t max) override {
+    std::vector<std::string> ids;
+    RAPPORT_RETURN_IF_ERROR(log_->ListStreams(type, after, max, &ids));
+    return ids;
+  }
+
+ private:
+  const events::EventLog* log_;
+};
+
+class RemoteSource final : public ExportSource {
+ public:
+  explicit RemoteSource(server::Client* client) : client_(client) {}
+  Status Scan(const std::function<bool(const events::EventView&)>& f) override {
+    uint64_t next = 1;
+    for (;;) {
+      auto evs = client_->ReadLog(next, 1000, &next);
+      if (!evs.ok()) return evs.status();
+      if (evs->empty()) return Status::Ok();
+      for (const auto& e : *evs) {
+        if (!f(e.view())) return Status::Ok();
+      }
+    }
+  }
+  Status Stream(const std::string& type, const std::string& id, std::vector<events::Event>* out) override {
+    uint64_t next = 1;
+    for (;;) {
+      auto evs = client_->ReadStream(type, id, next, 1000, &next);
+      if (!evs.ok()) return evs.status();
+      size_t n = evs->size();
+      for (auto& e : *evs) out->push_back(std::move(e));
+      if (n < 1000) return Status::Ok();
+    }
+  }
+  Result<std::vector<std::string>> List(const std::string& type, const std::string& after, size_t max) override {
+    std::vector<std::string> out;
+    std::string from = after;
+    while (out.size() < max) {
+      uint32_t want = static_cast<uint32_t>(std::min<size_t>(1000, max - out.size()));
+      auto ids = client_->ListStreams(type, from, want);
+      if (!ids.ok()) return ids.status();
+      for (auto& id : *ids) out.push_back(std::move(id));
+      if (ids->size() < want) break;
+      from = out.back();
+    }
+    return out;
+  }
+
+ private:
+  server::Client* client_;
+};
+
+// Whether an event is part of the export's view. Recorded mode compares recorded_at, which
+// never decreases along the log, so it cuts the log exactly where PositionAt would.
+bool Visible(const projections::AsOf& at, const events::EventView& v) {
+  if (at.mode == projections::AsOf::Mode::kRecorded) return v.recorded_at_us() <= at.instant;
+  return at.Visible(v.position(), v.occurred_at_us());
+}
+
 // Everything the view shows of one record, replayed from its stream.
-Result<domain::RecordState> Replay(const events::EventLog& log, const std::string& type, const std::string& id,
+Result<domain::RecordState> Replay(ExportSource* src, const std::string& type, const std::string& id,
                                    const projections::AsOf& at) {
   std::vector<events::Event> evs;
-  RAPPORT_RETURN_IF_ERROR(
-      log.ReadStream(events::StreamName{type, id}, 1, events::EventLog::Direction::kForward, SIZE_MAX, &evs));
+  RAPPORT_RETURN_IF_ERROR(src->Stream(type, id, &evs));
   domain::RecordState state;
   state.type = type;
   state.id = id;
   for (const auto& e : evs) {
     const events::EventView& v = e.view();
-    if (!at.Visible(v.position(), v.occurred_at_us())) continue;
+    if (!Visible(at, v)) continue;
     state.version = v.stream_version() - 1;
     RAPPORT_RETURN_IF_ERROR(domain::Apply(v, &state));
   }
   return state;
 }
 
-int ExportLog(const GlobalOptions& g, const projections::AsOf& at, const events::EventLog& log, std::ostream& out) {
-  uint64_t upto = at.mode == projections::AsOf::Mode::kRecorded ? at.position : 0;
-  if (at.mode == projections::AsOf::Mode::kRecorded && upto == 0) return kExitOk;  // nothing recorded yet then
-  auto it = log.NewIterator({.upto_position = upto, .fill_cache = false});
+int ExportLog(const GlobalOptions& g, const projections::AsOf& at, ExportSource* src, std::ostream& out) {
   uint64_t n = 0;
-  for (it->Seek(1); it->Valid(); it->Next()) {
-    const events::EventView& e = it->event();
-    if (!at.Visible(e.position(), e.occurred_at_us())) continue;
+  Status s = src->Scan([&](const events::EventView& e) {
+    if (at.mode == projections::AsOf::Mode::kRecorded && e.recorded_at_us() > at.instant) return false;
+    if (!Visible(at, e)) return true;
     out << events::EventToJson(e).dump() << '\n';
     ++n;
-  }
+    return true;
+  });
   out.flush();
-  if (!it->status().ok()) return ReportError(g, it->status());
+  if (!s.ok()) return ReportError(g, s);
   if (StderrIsTerminal()) std::cerr << "exported " << n << " events\n";
   return kExitOk;
 }
@@ -98,12 +181,16 @@ int RunExport(const GlobalOptions& g, const ExportArgs& a) {
     return ReportError(g, Status::InvalidArgument("--format: '" + a.format + "' is not csv or jsonl"));
   }
   std::unique_ptr<events::EventLog> log;
-  Status s = OpenLog(g, false, &log);
-  if (!s.ok()) return ReportError(g, s);
-  if (at->mode == projections::AsOf::Mode::kRecorded) {
-    auto p = log->PositionAt(at->instant);
-    if (!p.ok()) return ReportError(g, p.status());
-    at->position = *p;
+  std::unique_ptr<Session> session;
+  std::unique_ptr<ExportSource> src;
+  if (g.remote()) {
+    Status s = OpenRemoteSession(g, &session);
+    if (!s.ok()) return ReportError(g, s);
+    src = std::make_unique<RemoteSource>(RemoteClient(session.get()));
+  } else {
+    Status s = OpenLog(g, false, &log);
+    if (!s.ok()) return ReportError(g, s);
+    src = std::make_unique<EmbeddedSource>(log.get());
   }
   std::ofstream file;
   std::ostream* out = &std::cout;
@@ -112,16 +199,15 @@ int RunExport(const GlobalOptions& g, const ExportArgs& a) {
     if (!file) return ReportError(g, Status::IOError("cannot write " + a.output));
     out = &file;
   }
-  if (a.what == "log") return ExportLog(g, *at, *log, *out);
+  if (a.what == "log") return ExportLog(g, *at, src.get(), *out);
 
   std::string type = a.what;
   // Custom fields of the type, as columns after the standard ones.
   std::vector<std::string> cols = Columns(type);
   {
-    std::vector<std::string> ids;
-    s = log->ListStreams("field", "", SIZE_MAX, &ids);
-    if (!s.ok()) return ReportError(g, s);
-    for (const auto& id : ids) {
+    auto ids = src->List("field", "", SIZE_MAX);
+    if (!ids.ok()) return ReportError(g, ids.status());
+    for (const auto& id : *ids) {
       if (id.rfind(type + ".", 0) == 0) cols.push_back("custom." + id.substr(type.size() + 1));
     }
   }
@@ -134,13 +220,12 @@ int RunExport(const GlobalOptions& g, const ExportArgs& a) {
   std::string after;
   uint64_t n = 0;
   while (true) {
-    std::vector<std::string> ids;
-    s = log->ListStreams(type, after, 1000, &ids);
-    if (!s.ok()) return ReportError(g, s);
-    if (ids.empty()) break;
-    for (const auto& id : ids) {
+    auto ids = src->List(type, after, 1000);
+    if (!ids.ok()) return ReportError(g, ids.status());
+    if (ids->empty()) break;
+    for (const auto& id : *ids) {
       after = id;
-      auto r = Replay(*log, type, id, *at);
+      auto r = Replay(src.get(), type, id, *at);
       if (!r.ok()) return ReportError(g, r.status());
       if (!r->created || (!a.all && !r->live())) continue;
       ++n;

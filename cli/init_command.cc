@@ -16,6 +16,11 @@ struct InitArgs {
 };
 
 int RunInit(const GlobalOptions& g, const InitArgs& a) {
+  if (g.remote()) {
+    return ReportError(g, Status::AlreadyExists("rapportd at " + g.connect + " serves a workspace already (it "
+                                                "creates one on its first start): there is nothing to init over "
+                                                "--connect; `rapport init --data DIR` makes a new data directory"));
+  }
   std::unique_ptr<Session> session;
   Status s = OpenSession(g, true, true, &session);
   if (!s.ok()) return ReportError(g, s);

@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -9,6 +10,7 @@
 #include "cli/table.h"
 #include "events/event_json.h"
 #include "events/event_log.h"
+#include "events/log_reports.h"
 
 namespace rapport::cli {
 namespace {
@@ -140,53 +142,72 @@ int RunShow(const GlobalOptions& g, uint64_t position) {
   return kExitOk;
 }
 
-int RunVerify(const GlobalOptions& g, bool skip_checksums) {
-  std::unique_ptr<events::EventLog> log;
-  Status s = OpenLog(g, false, &log);
-  if (!s.ok()) return ReportError(g, s);
-  events::VerifyOptions vo;
-  vo.check_file_checksums = !skip_checksums;
-  bool tty = StderrIsTerminal() && !g.json;
-  if (tty) {
-    vo.progress = [](uint64_t done, uint64_t total) {
-      int pct = total ? static_cast<int>(100 * done / total) : 100;
-      std::cerr << "\rverifying: " << done << " / " << total << " events (" << pct << "%)"
-                << std::flush;
-    };
+// Runs an admin question on the data directory, or over --connect on rapportd's log.
+Result<nlohmann::ordered_json> AskLog(const GlobalOptions& g,
+                                      const std::function<Result<nlohmann::ordered_json>(events::EventLog&)>& local,
+                                      const std::function<Result<nlohmann::ordered_json>(server::Client&)>& remote) {
+  if (g.remote()) {
+    std::unique_ptr<Session> session;
+    RAPPORT_RETURN_IF_ERROR(OpenRemoteSession(g, &session));
+    return remote(*RemoteClient(session.get()));
   }
-  auto r = log->Verify(vo);
-  if (tty) std::cerr << "\r\033[K";
+  std::unique_ptr<events::EventLog> log;
+  RAPPORT_RETURN_IF_ERROR(OpenLog(g, false, &log));
+  return local(*log);
+}
+
+int RunVerify(const GlobalOptions& g, bool skip_checksums) {
+  bool tty = StderrIsTerminal() && !g.json;
+  auto r = AskLog(
+      g,
+      [&](events::EventLog& log) -> Result<nlohmann::ordered_json> {
+        events::VerifyOptions vo;
+        vo.check_file_checksums = !skip_checksums;
+        if (tty) {
+          vo.progress = [](uint64_t done, uint64_t total) {
+            int pct = total ? static_cast<int>(100 * done / total) : 100;
+            std::cerr << "\rverifying: " << done << " / " << total << " events (" << pct << "%)" << std::flush;
+          };
+        }
+        auto report = log.Verify(vo);
+        if (tty) std::cerr << "\r\033[K";
+        if (!report.ok()) return report.status();
+        return events::VerifyReportToJson(*report);
+      },
+      [&](server::Client& c) {
+        if (tty) std::cerr << "rapportd is verifying its log (no progress over --connect)..." << std::flush;
+        auto j = c.VerifyLog(skip_checksums);
+        if (tty) std::cerr << "\r\033[K";
+        return j;
+      });
   if (!r.ok()) return ReportError(g, r.status());
+  const auto& j = *r;
+  const bool ok = j.value("ok", false);
+  const uint64_t problems = j.value("problem_count", uint64_t{0});
   if (g.json) {
-    nlohmann::ordered_json j;
-    j["ok"] = r->ok();
-    j["last_position"] = r->last_position;
-    j["events_checked"] = r->events_checked;
-    j["unknown_type_events"] = r->unknown_type_events;
-    j["streams_checked"] = r->streams_checked;
-    j["stream_entries_checked"] = r->stream_entries_checked;
-    j["commands_checked"] = r->commands_checked;
-    j["problem_count"] = r->problem_count;
-    j["problems"] = r->problems;
     std::cout << j.dump() << std::endl;
   } else {
-    std::cout << (r->ok() ? "log verified: no problems\n" : "log verification FAILED\n");
+    std::cout << (ok ? "log verified: no problems\n" : "log verification FAILED\n");
     Table t({{"CHECKED"}, {"COUNT", Table::Align::kRight}});
-    t.AddRow({"events", std::to_string(r->events_checked)});
-    t.AddRow({"events of unknown types (skipped, not errors)",
-              std::to_string(r->unknown_type_events)});
-    t.AddRow({"streams", std::to_string(r->streams_checked)});
-    t.AddRow({"stream index entries", std::to_string(r->stream_entries_checked)});
-    t.AddRow({"commands", std::to_string(r->commands_checked)});
-    t.AddRow({"problems", std::to_string(r->problem_count)});
+    auto count = [&](const char* k) { return std::to_string(j.value(k, uint64_t{0})); };
+    t.AddRow({"events", count("events_checked")});
+    t.AddRow({"events of unknown types (skipped, not errors)", count("unknown_type_events")});
+    t.AddRow({"streams", count("streams_checked")});
+    t.AddRow({"stream index entries", count("stream_entries_checked")});
+    t.AddRow({"commands", count("commands_checked")});
+    t.AddRow({"problems", count("problem_count")});
     t.Print(std::cout);
-    for (const auto& p : r->problems) std::cout << "  - " << p << "\n";
-    if (r->problem_count > r->problems.size()) {
-      std::cout << "  ... and " << (r->problem_count - r->problems.size()) << " more\n";
+    size_t listed = 0;
+    if (j.contains("problems")) {
+      for (const auto& p : j["problems"]) {
+        std::cout << "  - " << p.get<std::string>() << "\n";
+        ++listed;
+      }
     }
+    if (problems > listed) std::cout << "  ... and " << (problems - listed) << " more\n";
   }
-  if (!r->ok()) {
-    std::cerr << "rapport: corruption: the log has " << r->problem_count
+  if (!ok) {
+    std::cerr << "rapport: corruption: the log has " << problems
               << " problem(s); restore from a backup (`rapport restore`) or keep this "
                  "directory for inspection"
               << std::endl;
@@ -196,40 +217,33 @@ int RunVerify(const GlobalOptions& g, bool skip_checksums) {
 }
 
 int RunStats(const GlobalOptions& g) {
-  std::unique_ptr<events::EventLog> log;
-  Status s = OpenLog(g, false, &log);
-  if (!s.ok()) return ReportError(g, s);
-  events::LogStats st = log->Stats();
-  std::map<std::string, uint64_t> by_type;
-  auto it = log->NewIterator({.fill_cache = false});
-  for (it->Seek(1); it->Valid(); it->Next()) ++by_type[it->event().type_name()];
-  if (!it->status().ok()) return ReportError(g, it->status());
-  auto iso = [](Micros t) { return t ? FormatIso8601(t) : std::string(); };
+  auto r = AskLog(
+      g, [](events::EventLog& log) { return events::LogStatsReport(log); },
+      [](server::Client& c) { return c.LogStats(); });
+  if (!r.ok()) return ReportError(g, r.status());
+  const auto& j = *r;
   if (g.json) {
-    nlohmann::ordered_json j;
-    j["workspace_id"] = st.workspace_id;
-    j["events"] = st.last_position;
-    j["first_recorded_at"] = iso(st.first_recorded_at_us);
-    j["last_recorded_at"] = iso(st.last_recorded_at_us);
-    j["streams_estimate"] = st.estimated_streams;
-    j["commands_estimate"] = st.estimated_commands;
-    j["disk_bytes"] = st.disk_bytes;
-    j["events_by_type"] = by_type;
     std::cout << j.dump() << std::endl;
     return kExitOk;
   }
+  auto text = [&](const char* k) {
+    if (!j.contains(k)) return std::string();
+    return j[k].is_string() ? j[k].get<std::string>() : j[k].dump();
+  };
   Table t({{"STAT"}, {"VALUE", Table::Align::kRight}});
-  t.AddRow({"workspace", st.workspace_id});
-  t.AddRow({"events", std::to_string(st.last_position)});
-  t.AddRow({"first recorded", iso(st.first_recorded_at_us)});
-  t.AddRow({"last recorded", iso(st.last_recorded_at_us)});
-  t.AddRow({"streams (estimate)", std::to_string(st.estimated_streams)});
-  t.AddRow({"commands (estimate)", std::to_string(st.estimated_commands)});
-  t.AddRow({"disk bytes", std::to_string(st.disk_bytes)});
+  t.AddRow({"workspace", text("workspace_id")});
+  t.AddRow({"events", text("events")});
+  t.AddRow({"first recorded", text("first_recorded_at")});
+  t.AddRow({"last recorded", text("last_recorded_at")});
+  t.AddRow({"streams (estimate)", text("streams_estimate")});
+  t.AddRow({"commands (estimate)", text("commands_estimate")});
+  t.AddRow({"disk bytes", text("disk_bytes")});
   t.Print(std::cout);
   std::cout << "\n";
   Table types({{"EVENT TYPE"}, {"EVENTS", Table::Align::kRight}});
-  for (auto& [k, v] : by_type) types.AddRow({k, std::to_string(v)});
+  if (j.contains("events_by_type")) {
+    for (auto& [k, v] : j["events_by_type"].items()) types.AddRow({k, v.dump()});
+  }
   types.Print(std::cout);
   return kExitOk;
 }

@@ -179,7 +179,9 @@ void SetupRecordViewCommands(CLI::App* app, const GlobalOptions* g, int* exit_co
     CLI::App* cmd = app->add_subcommand("rebuild", "Rebuild every read model from the log (with progress)");
     cmd->callback([g, exit_code] {
       std::unique_ptr<events::EventLog> log;
-      Status s = OpenLog(*g, false, &log);
+      Status s = OpenLog(*g, false, &log,
+                         "rebuild (rapportd keeps its read models current itself, and rebuilds them when it "
+                         "starts if their code changed)");
       if (!s.ok()) {
         *exit_code = ReportError(*g, s);
         return;

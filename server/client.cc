@@ -148,9 +148,9 @@ Status Client::Pump(Clock::time_point deadline, const std::function<bool()>& don
     if (!broken_.ok()) return broken_;
     if (io_.stopped()) io_.restart();
     if (io_.run_one_until(deadline) == 0 && Clock::now() >= deadline) {
-      return Status::Unavailable("rapportd at " + address_ + " did not answer within " +
-                                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                    options_.request_timeout).count()) + " ms");
+      return Status::Unavailable("rapportd at " + address_ + " did not answer in time (the client waits " +
+                                 std::to_string(options_.request_timeout.count()) + " ms for a request, " +
+                                 "longer for verify and backup)");
     }
   }
   return Status::Ok();
@@ -195,8 +195,10 @@ Result<uint64_t> Client::Send(const RequestWriter& write) {
   return id;
 }
 
-Result<DecodedResponse> Client::Wait(uint64_t id) {
-  Status s = Pump(Clock::now() + options_.request_timeout, [&] { return ready_.count(id) > 0; });
+Result<DecodedResponse> Client::Wait(uint64_t id) { return Wait(id, options_.request_timeout); }
+
+Result<DecodedResponse> Client::Wait(uint64_t id, std::chrono::milliseconds timeout) {
+  Status s = Pump(Clock::now() + timeout, [&] { return ready_.count(id) > 0; });
   if (!s.ok()) {
     auto it = ready_.find(id);  // a final answer may have come with the connection's end
     if (it == ready_.end()) return s;
@@ -317,6 +319,37 @@ Result<StatsInfo> Client::Stats() {
   if (s == nullptr) return Status::Corruption("the server answered stats without figures");
   return StatsInfo{s->last_position(), s->projection_position(), s->connections(), s->subscriptions(),
                    s->requests(),      s->commands(),            s->errors(),      s->uptime_seconds()};
+}
+
+Result<projections::Json> Client::Admin(const RequestWriter& write, std::chrono::milliseconds timeout) {
+  auto id = Send(write);
+  if (!id.ok()) return id.status();
+  auto d = Wait(*id, timeout);
+  if (!d.ok()) return d.status();
+  RAPPORT_RETURN_IF_ERROR(d->status());
+  const auto* r = d->response->body_as_AdminResult();
+  if (r == nullptr || r->json() == nullptr) return Status::Corruption("the server answered without a result");
+  auto j = projections::Json::parse(r->json()->string_view(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::Corruption("the server's answer is not JSON");
+  return j;
+}
+
+Result<projections::Json> Client::LogStats() {
+  return Admin([](flatbuffers::FlatBufferBuilder& fbb, uint64_t id) {
+    return FinishRequest(fbb, id, proto::CreateLogStats(fbb));
+  }, std::max(options_.request_timeout, std::chrono::milliseconds(600'000)));
+}
+
+Result<projections::Json> Client::VerifyLog(bool skip_checksums) {
+  return Admin([&](flatbuffers::FlatBufferBuilder& fbb, uint64_t id) {
+    return FinishRequest(fbb, id, proto::CreateVerifyLog(fbb, skip_checksums));
+  }, std::max(options_.request_timeout, std::chrono::milliseconds(3'600'000)));
+}
+
+Result<projections::Json> Client::Backup(const std::string& dir) {
+  return Admin([&](flatbuffers::FlatBufferBuilder& fbb, uint64_t id) {
+    return FinishRequest(fbb, id, proto::CreateBackupDirect(fbb, dir.c_str()));
+  }, std::max(options_.request_timeout, std::chrono::milliseconds(3'600'000)));
 }
 
 Result<uint64_t> Client::Subscribe(const SubscribeSpec& spec) {

@@ -75,6 +75,7 @@ class Client {
   Result<uint64_t> SendQuery(const projections::Query& query);
   // The response to request `id` (its status is the response's, see DecodedResponse).
   Result<DecodedResponse> Wait(uint64_t id);
+  Result<DecodedResponse> Wait(uint64_t id, std::chrono::milliseconds timeout);
 
   // ---- One call each. Errors are the server's (code and message) or the connection's. ----
   Result<fb::CommandResultT> Execute(const fb::CommandT& command);
@@ -88,6 +89,14 @@ class Client {
   // Round trip; returns the log's last position.
   Result<uint64_t> Ping();
   Result<StatsInfo> Stats();
+
+  // ---- Admin requests (an admin's token); each answers the JSON document the CLI prints
+  // with --json for the same command embedded. They may run long, so they wait up to 10 min
+  // (stats) or an hour (verify, backup) rather than request_timeout. ----
+  Result<projections::Json> LogStats();
+  Result<projections::Json> VerifyLog(bool skip_checksums);
+  // An online backup into `dir`, an absolute directory on the server's host.
+  Result<projections::Json> Backup(const std::string& dir);
 
   // ---- Change feed ----
   // Starts a subscription; returns its id once the server confirmed it.
@@ -106,6 +115,7 @@ class Client {
  private:
   explicit Client(ClientOptions options);
   Status Pump(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done);
+  Result<projections::Json> Admin(const RequestWriter& write, std::chrono::milliseconds timeout);
   void StartRead();
   void OnFrame(std::string message);
   Status WriteFrame(std::string message);

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "domain/command_service.h"
@@ -135,6 +136,10 @@ int main(int argc, char** argv) {
   app.add_option("--feed-buffer-bytes", so.max_outbound_bytes, "Feed bytes queued per connection")->capture_default_str();
   app.add_option("--shutdown-grace", a.shutdown_grace_s, "Seconds shutdown waits for in-flight work")->capture_default_str();
   app.add_option("--snapshot-every", a.snapshot_every, "Read-model snapshot every N events")->capture_default_str();
+  app.add_option("--backup-root", so.handler.backup_root,
+                 "Directory under which admins may take backups over the protocol (`rapport --connect ... "
+                 "backup NAME`); without it such backups are refused")
+      ->type_name("DIR");
   app.add_option("--log-level", a.log_level, "debug, info, warn or error")->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   auto* first = app.add_option_group("first start", "Used only when the data directory is empty");
@@ -154,6 +159,9 @@ int main(int argc, char** argv) {
   }
   so.idle_timeout = std::chrono::seconds(a.idle_timeout_s);
   so.hello_timeout = std::chrono::seconds(a.hello_timeout_s);
+  if (!so.handler.backup_root.empty()) {
+    so.handler.backup_root = std::filesystem::absolute(so.handler.backup_root).lexically_normal().string();
+  }
   so.shutdown_grace = std::chrono::seconds(a.shutdown_grace_s);
   if (sodium_init() < 0) {
     std::cerr << "rapportd: libsodium failed to initialise\n";

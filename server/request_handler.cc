@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <random>
 
 #include "domain/enums.h"
 #include "domain/record_state.h"
 #include "domain/token.h"
+#include "events/log_reports.h"
 #include "projections/query.h"
 
 namespace rapport::server {
@@ -50,6 +52,27 @@ projections::AsOf ViewOf(const proto::View* v) {
 }
 
 bool IsAdmin(const SessionState& s) { return s.actor.role == fb::Role::Admin; }
+
+// Where a Backup request may write: `asked` (absolute, or relative to the root) when it lies
+// inside `root`.
+Result<std::string> BackupDirectory(const std::string& root, const std::string& asked) {
+  if (root.empty()) {
+    return Status::FailedPrecondition(
+        "this rapportd does not take backups over the protocol: start it with --backup-root DIR, or run "
+        "`rapport backup DIR --data ...` on its host with rapportd stopped");
+  }
+  if (asked.empty()) return Status::InvalidArgument("dir: name the backup directory (under " + root + ")");
+  std::filesystem::path base = std::filesystem::path(root).lexically_normal();
+  std::filesystem::path p = std::filesystem::path(asked).is_absolute() ? std::filesystem::path(asked)
+                                                                       : base / asked;
+  p = p.lexically_normal();
+  auto rel = p.lexically_relative(base);
+  if (rel.empty() || *rel.begin() == "..") {
+    return Status::PermissionDenied("dir: " + asked + " is outside the backup root " + root +
+                                    " this rapportd was started with");
+  }
+  return p.string();
+}
 
 }  // namespace
 
@@ -96,6 +119,9 @@ Outcome RequestHandler::Handle(SessionState* s, const DecodedRequest& d) {
         break;
       }
       case proto::RequestBody::Stats: o = Stats(id); break;
+      case proto::RequestBody::LogStats:
+      case proto::RequestBody::VerifyLog:
+      case proto::RequestBody::Backup: o = Admin(s, id, r); break;
       default:
         o = Error(id, Status::InvalidArgument("request type " + RequestTypeName(r.body_type()) + " is not handled"),
                   true);
@@ -309,6 +335,50 @@ Outcome RequestHandler::Stats(uint64_t id) {
                                       counters_->connections.load(), counters_->subscriptions.load(),
                                       counters_->requests.load(), counters_->commands.load(),
                                       counters_->errors.load(), static_cast<uint64_t>(std::max<Micros>(0, up / 1000000)));
+  return Reply(FinishResponse(fbb, id, body));
+}
+
+Outcome RequestHandler::Admin(SessionState* s, uint64_t id, const proto::Request& r) {
+  const std::string what = RequestTypeName(r.body_type());
+  if (!IsAdmin(*s)) {
+    counters_->errors.fetch_add(1, std::memory_order_relaxed);
+    return Error(id, Status::PermissionDenied(what + " is for admins: use an admin's token"));
+  }
+  auto answer = [&]() -> Result<nlohmann::ordered_json> {
+    switch (r.body_type()) {
+      case proto::RequestBody::LogStats:
+        return events::LogStatsReport(*log_);
+      case proto::RequestBody::VerifyLog: {
+        events::VerifyOptions vo;
+        vo.check_file_checksums = !r.body_as_VerifyLog()->skip_checksums();
+        auto report = log_->Verify(vo);
+        if (!report.ok()) return report.status();
+        return events::VerifyReportToJson(*report);
+      }
+      case proto::RequestBody::Backup: {
+        auto dir = BackupDirectory(options_.backup_root, Str(r.body_as_Backup()->dir()));
+        if (!dir.ok()) return dir.status();
+        std::error_code ec;
+        std::filesystem::create_directories(*dir, ec);
+        if (ec) return Status::IOError("creating the backup directory " + *dir + ": " + ec.message());
+        auto b = log_->CreateBackup(*dir);
+        if (!b.ok()) return b.status();
+        auto j = events::BackupInfoToJson(*b);
+        j["dir"] = *dir;
+        return j;
+      }
+      default:
+        return Status::InvalidArgument(what + " is not an admin request");
+    }
+  };
+  auto j = answer();
+  if (!j.ok()) {
+    counters_->errors.fetch_add(1, std::memory_order_relaxed);
+    return Error(id, j.status());
+  }
+  std::string text = j->dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  flatbuffers::FlatBufferBuilder fbb(text.size() + 128);
+  auto body = proto::CreateAdminResultDirect(fbb, text.c_str());
   return Reply(FinishResponse(fbb, id, body));
 }
 

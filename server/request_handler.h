@@ -60,6 +60,10 @@ struct HandlerOptions {
   // Entries allowed in each Subscribe filter list.
   // Default: 1000
   size_t max_filter_entries = 1000;
+  // The directory under which Backup requests may write (absolute). Empty: Backup requests
+  // are refused, so an admin token cannot make the server write anywhere it was not told.
+  // Default: none
+  std::string backup_root;
   std::string server_name = "rapportd";
 };
 
@@ -88,6 +92,8 @@ class RequestHandler {
   Outcome ReadLog(SessionState* s, uint64_t id, const proto::ReadLog& m);
   Outcome Subscribe(SessionState* s, uint64_t id, const proto::Subscribe& m);
   Outcome Stats(uint64_t id);
+  // LogStats, VerifyLog and Backup (admins only).
+  Outcome Admin(SessionState* s, uint64_t id, const proto::Request& r);
 
   events::EventLog* log_;
   domain::CommandService* service_;

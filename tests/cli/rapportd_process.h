@@ -4,7 +4,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "cli_harness.h"
 
@@ -13,17 +15,24 @@ namespace rapport::cli::testing {
 // A rapportd child process on a free loopback port.
 class Rapportd {
  public:
-  Rapportd(const std::string& data, const std::string& log_path) : log_path_(log_path) {
+  Rapportd(const std::string& data, const std::string& log_path, std::vector<std::string> more_args = {})
+      : log_path_(log_path) {
+    std::vector<std::string> args = {RAPPORTD, "--data", data, "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), more_args.begin(), more_args.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_ = ::fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
       int err = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(err, 2);
-      ::execl(RAPPORTD, RAPPORTD, "--data", data.c_str(), "--listen", "127.0.0.1:0", static_cast<char*>(nullptr));
+      ::execv(RAPPORTD, argv.data());
       ::_exit(127);
     }
-    // Wait for "msg=listening addr=127.0.0.1:PORT".
-    for (int i = 0; i < 200 && port_.empty(); ++i) {
+    // Wait for "msg=listening addr=127.0.0.1:PORT" (a first start creates the workspace; under
+    // a parallel test run that has taken over 10 s).
+    for (int i = 0; i < 1200 && port_.empty(); ++i) {  // up to 60 s on a loaded machine
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       std::string log = Slurp(log_path);
       auto at = log.find("msg=listening addr=127.0.0.1:");

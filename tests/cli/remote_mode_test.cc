@@ -3,7 +3,9 @@
 // directory lock, and a clean SIGTERM.
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "cli_harness.h"
@@ -81,6 +83,10 @@ TEST_CASE("rapport --connect runs the same commands as embedded mode, through ra
   REQUIRE(tail.code == 0);
   auto lines = tail.Lines();
   REQUIRE(lines.size() == 3);
+  // Without --backup-root, rapportd writes no backups for anyone.
+  auto no_root = remote({"backup", "/tmp/x"});
+  CHECK(no_root.code != 0);
+  CHECK(no_root.err.find("--backup-root") != std::string::npos);
   auto one = remote({"log", "show", "1", "--json"});
   REQUIRE(one.code == 0);
   CHECK(one.Json()["position"] == 1);
@@ -228,4 +234,95 @@ TEST_CASE("every view prints the same over --connect as embedded on the same dat
     CHECK(r.code == 2);
     CHECK(r.err == (bad[0] == "stale" ? bad_amount.err : bad_cursor.err));
   }
+}
+
+TEST_CASE("import and export and the admin commands work over --connect", "[cli][server]") {
+  Cli cli;
+  Rapportd d(cli.data(), cli.Path("rapportd.log"), {"--backup-root", cli.Path("backups")});
+  INFO(d.log());
+  REQUIRE(d.listening());
+  std::string token = Trim(Slurp(cli.data() + "/initial-admin-token"));
+  auto remote = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--connect", d.address(), "--token", token});
+    Run r = cli.Raw(args);
+    UNSCOPED_INFO("rapport --connect " << Joined(args) << "\nstdout: " << r.out << "\nstderr: " << r.err);
+    return r;
+  };
+
+  // Import: 60 contacts over 4 connections in parallel, one refused row named by its line.
+  REQUIRE(remote({"company", "add", "--name", "Initech"}).code == 0);
+  std::string csv = "first_name,last_name,email,company\n";
+  for (int i = 0; i < 60; ++i) {
+    csv += "First" + std::to_string(i) + ",Last" + std::to_string(i) + ",p" + std::to_string(i) +
+           "@import.example,Initech\n";
+  }
+  csv += "Bad,Row,not-an-email,Initech\n";
+  std::ofstream(cli.Path("contacts.csv")) << csv;
+  auto imported = remote({"import", "contacts", cli.Path("contacts.csv"), "--threads", "4", "--json"});
+  CHECK(imported.code == 1);  // one row was refused
+  auto ij = imported.Json();
+  CHECK(ij["imported"] == 60);
+  CHECK(ij["refused"] == 1);
+  CHECK(ij["refusals"][0]["line"] == 62);
+  // Importing the same file again writes nothing new (the rows' command ids repeat).
+  auto again = remote({"import", "contacts", cli.Path("contacts.csv"), "--threads", "4", "--json"});
+  CHECK(again.Json()["imported"] == 0);
+  CHECK(again.Json()["already_imported"] == 60);
+
+  // Export: the log and records, as embedded export prints them (checked after the stop).
+  auto log_remote = remote({"export", "log"});
+  REQUIRE(log_remote.code == 0);
+  auto contacts_remote = remote({"export", "contact"});
+  REQUIRE(contacts_remote.code == 0);
+  CHECK(std::count(contacts_remote.out.begin(), contacts_remote.out.end(), '\n') == 61);  // header + 60
+
+  // Admin questions rapportd answers about its own log.
+  auto stats = remote({"log", "stats", "--json"});
+  REQUIRE(stats.code == 0);
+  CHECK(stats.Json()["events_by_type"]["ContactCreated"] == 60);
+  CHECK(remote({"log", "stats"}).out.find("ContactCreated") != std::string::npos);
+  auto verify = remote({"log", "verify", "--json"});
+  REQUIRE(verify.code == 0);
+  CHECK(verify.Json()["ok"] == true);
+  CHECK(verify.Json()["events_checked"] == stats.Json()["events"]);
+  // Backups go under the --backup-root rapportd was started with, nowhere else.
+  auto backup = remote({"backup", "nightly", "--json"});
+  REQUIRE(backup.code == 0);
+  CHECK(backup.Json()["id"] == 1);
+  CHECK(backup.Json()["dir"] == cli.Path("backups") + "/nightly");
+  auto outside = remote({"backup", "../elsewhere"});
+  CHECK(outside.code == 5);
+  CHECK(outside.err.find("outside the backup root") != std::string::npos);
+  CHECK(remote({"backup", "/tmp/anywhere"}).code == 5);
+  // Not for a rep: the admin requests need an admin's token.
+  auto rep = remote({"user", "add", "--name", "Rep", "--email", "rep@example.com", "--role", "rep"});
+  REQUIRE(rep.code == 0);
+  auto made = remote({"token", "create", "--user", "U-2", "--name", "rep", "--json"});
+  REQUIRE(made.code == 0);
+  std::string reps = made.Json()["secret"];
+  auto refused = cli.Raw({"--connect", d.address(), "--token", reps, "log", "stats"});
+  CHECK(refused.code == 5);
+  CHECK(refused.err.find("admin") != std::string::npos);
+  // Commands that make a data directory say why they do not go through rapportd.
+  for (auto args : std::vector<std::vector<std::string>>{{"init"}, {"demo"}, {"rebuild"}, {"restore", "x"}}) {
+    auto r = remote(args);
+    CHECK(r.code != 0);
+    CHECK(r.err.find("--connect") != std::string::npos);
+  }
+
+  REQUIRE(d.Stop(SIGTERM) == 0);
+  auto log_local = cli({"export", "log"});
+  REQUIRE(log_local.code == 0);
+  // The rep's token and user events came after the remote export.
+  auto remote_lines = log_remote.Lines();
+  auto local_lines = log_local.Lines();
+  REQUIRE(local_lines.size() > remote_lines.size());
+  local_lines.resize(remote_lines.size());
+  CHECK(local_lines == remote_lines);
+  auto contacts_local = cli({"export", "contact"});
+  REQUIRE(contacts_local.code == 0);
+  CHECK(contacts_local.out == contacts_remote.out);
+  // The backup restores to a log that verifies.
+  auto restored = cli.Raw({"--data", cli.Path("restored"), "restore", cli.Path("backups") + "/nightly"});
+  CHECK(restored.code == 0);
 }
