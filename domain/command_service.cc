@@ -440,7 +440,10 @@ Status CommandService::ApplyWrittenLocked(const std::vector<events::Event>& writ
         fresh.id = id;
       }
       Status s = fresh.version == base ? apply_run(&fresh) : CatchUp(&fresh);
-      if (s.ok() && fresh.created) directory_.Put(fresh);
+      if (s.ok() && fresh.created) {
+        directory_.Put(fresh);
+        directory_generation_.fetch_add(1, std::memory_order_acq_rel);
+      }
       if (status.ok()) status = s;
     } else {
       std::string key = Key(type, id);
@@ -482,7 +485,10 @@ Status CommandService::ForgetLocked(const std::vector<events::StreamWrite>& writ
       fresh.type = w.stream.type;
       fresh.id = w.stream.id;
       Status s = CatchUp(&fresh);
-      if (s.ok() && fresh.created) directory_.Put(fresh);
+      if (s.ok() && fresh.created) {
+        directory_.Put(fresh);
+        directory_generation_.fetch_add(1, std::memory_order_acq_rel);
+      }
       if (status.ok()) status = s;
       continue;
     }

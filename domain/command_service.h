@@ -23,6 +23,7 @@
 // interleave).
 #pragma once
 
+#include <atomic>
 #include <list>
 #include <map>
 #include <memory>
@@ -73,6 +74,11 @@ class CommandService {
   // True once the workspace exists (`rapport init` ran).
   bool initialised() const;
 
+  // A number that changes whenever a directory record (user, team, pipeline, product, field,
+  // token, workspace) changes: a cheap way for a holder of directory facts (the server's
+  // sessions, which hold a token and a role) to notice it should look again.
+  uint64_t directory_generation() const { return directory_generation_.load(std::memory_order_acquire); }
+
  private:
   class Source;
   explicit CommandService(events::EventLog* log, ServiceOptions options);
@@ -114,6 +120,7 @@ class CommandService {
   // Streams a command of this process is appending to ("type/id"); others wait for them.
   std::set<std::string> busy_;                            // GUARDED_BY(mu_)
   std::condition_variable busy_cv_;
+  std::atomic<uint64_t> directory_generation_{0};  // bumped after each directory change
 };
 
 // The id prefix of allocated ids of a record type ("C" for contacts: C-1, C-2, ...).

@@ -163,18 +163,31 @@ void Connection::DispatchPending() {
   // the requests behind it start.
   while (!closed_ && !close_after_flush_ && !pending_.empty() && in_flight_ < options_->max_in_flight &&
          (session_.authenticated || in_flight_ == 0)) {
-    if (session_.authenticated && Cheap(pending_.front())) {
-      DecodedRequest d = std::move(pending_.front());
-      pending_.pop_front();
-      Deliver(handler_->Handle(&session_, d));
-      continue;
+    if (session_.authenticated) {
+      // A token revoked or expired, or a user deactivated, ends the session at its next
+      // request (and a changed role applies from then on).
+      if (Status still = handler_->Recheck(&session_); !still.ok()) {
+        CloseAfterFlush(still);  // an error frame with request id 0, then close
+        return;
+      }
+      if (Cheap(pending_.front())) {
+        DecodedRequest d = std::move(pending_.front());
+        pending_.pop_front();
+        Deliver(handler_->Handle(&session_, d));
+        continue;
+      }
     }
     auto d = std::make_shared<DecodedRequest>(std::move(pending_.front()));
     pending_.pop_front();
     ++in_flight_;
-    asio::post(*workers_, [self = shared_from_this(), d] {
-      Outcome o = self->handler_->Handle(&self->session_, *d);
-      asio::post(self->strand_, [self, o = std::move(o)]() mutable { self->Complete(std::move(o)); });
+    // The worker gets a copy of the session: session_ belongs to the strand. A hello's
+    // outcome (the authenticated session) is taken back on the strand.
+    asio::post(*workers_, [self = shared_from_this(), d, session = session_]() mutable {
+      Outcome o = self->handler_->Handle(&session, *d);
+      asio::post(self->strand_, [self, o = std::move(o), session = std::move(session)]() mutable {
+        if (!self->session_.authenticated && session.authenticated) self->session_ = std::move(session);
+        self->Complete(std::move(o));
+      });
     });
   }
 }

@@ -100,6 +100,9 @@ Outcome RequestHandler::Handle(SessionState* s, const DecodedRequest& d) {
     o = Error(id, Status::PermissionDenied("send hello with an API token first (rapport token create); " +
                                            RequestTypeName(r.body_type()) + " refused"),
               /*close=*/true);
+  } else if (Status still = Recheck(s); !still.ok()) {
+    counters_->errors.fetch_add(1, std::memory_order_relaxed);
+    o = Error(id, still, /*close=*/true);
   } else {
     switch (r.body_type()) {
       case proto::RequestBody::Execute: o = Execute(s, id, *r.body_as_Execute()); break;
@@ -147,6 +150,8 @@ Outcome RequestHandler::Hello(SessionState* s, uint64_t id, const proto::Hello& 
     counters_->errors.fetch_add(1, std::memory_order_relaxed);
     return Error(id, refused, true);
   }
+  // The generation first: a change after it is noticed by the next Recheck.
+  const uint64_t generation = service_->directory_generation();
   domain::Directory dir = service_->directory();
   const domain::RecordState* t = dir.token_by_hash(domain::HashTokenSecret(secret));
   Micros now = clock_->NowMicros();
@@ -163,12 +168,41 @@ Outcome RequestHandler::Hello(SessionState* s, uint64_t id, const proto::Hello& 
   s->actor = *actor;
   s->token_id = t->id;
   s->role = domain::RoleName(actor->role);
+  s->token_expires_at = t->Int("expires_at");
+  s->directory_generation = generation;
   flatbuffers::FlatBufferBuilder fbb(256);
   std::string ws = dir.workspace() ? dir.workspace()->Text("workspace_id") : std::string();
   if (ws.empty() && dir.workspace()) ws = std::string(domain::kWorkspaceId);
   auto body = proto::CreateHelloReplyDirect(fbb, kProtocolVersion, options_.server_name.c_str(), ws.c_str(),
                                             s->actor.id.c_str(), s->role.c_str(), log_->LastPosition());
   return Reply(FinishResponse(fbb, id, body));
+}
+
+Status RequestHandler::Recheck(SessionState* s) const {
+  if (!s->authenticated) return Status::PermissionDenied("send hello with an API token first");
+  auto refuse = [s](std::string why) {
+    s->authenticated = false;
+    return Status::PermissionDenied(std::move(why) + ": this connection is closed; ask an admin for a token with "
+                                                     "`rapport token create`");
+  };
+  Micros now = clock_->NowMicros();
+  if (s->token_expires_at != 0 && now >= s->token_expires_at) {
+    return refuse("token " + s->token_id + " expired at " + FormatIso8601(s->token_expires_at));
+  }
+  const uint64_t generation = service_->directory_generation();
+  if (generation == s->directory_generation) return Status::Ok();
+  domain::Directory dir = service_->directory();
+  const domain::RecordState* t = dir.token(s->token_id);
+  if (t == nullptr || t->Text("status") != "active") return refuse("token " + s->token_id + " was revoked");
+  const Micros expires = t->Int("expires_at");
+  if (expires != 0 && now >= expires) return refuse("token " + s->token_id + " expired at " + FormatIso8601(expires));
+  auto actor = service_->ActorFor(t->Text("user_id"));
+  if (!actor.ok()) return refuse("the token's user " + t->Text("user_id") + " is no longer active");
+  s->actor = *actor;
+  s->role = domain::RoleName(actor->role);
+  s->token_expires_at = expires;
+  s->directory_generation = generation;
+  return Status::Ok();
 }
 
 Outcome RequestHandler::Execute(SessionState* s, uint64_t id, const proto::Execute& m) {

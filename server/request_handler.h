@@ -27,6 +27,8 @@ struct SessionState {
   domain::Actor actor;
   std::string token_id;
   std::string role;  // "admin", "manager", "rep", "viewer"
+  Micros token_expires_at = 0;          // 0: never
+  uint64_t directory_generation = 0;    // of the directory the token and role were checked on
 };
 
 struct ServerCounters {
@@ -79,6 +81,13 @@ class RequestHandler {
 
   // The Response for a frame that could not be decoded (request id 0; closes).
   static Outcome Refuse(const Status& status);
+
+  // Checks that an authenticated session may go on: its token not revoked or expired, its
+  // user active; and takes the user's current role (a demoted admin loses admin rights on
+  // the next request). Cheap unless the directory changed since the last check. On error
+  // the session is no longer authenticated (permission_denied saying why). Handle calls it
+  // before every request but hello.
+  Status Recheck(SessionState* session) const;
 
   const HandlerOptions& options() const { return options_; }
   Micros started_at() const { return started_at_; }

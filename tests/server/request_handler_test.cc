@@ -211,3 +211,52 @@ TEST_CASE("token records and token events are for admins only", "[server][handle
   CHECK(admin_all == rep_all + 2);
   CHECK(admin_all == h.f.log->LastPosition());
 }
+
+TEST_CASE("an open session ends at its next request once its token is revoked or its user deactivated",
+          "[server][handler]") {
+  HandlerFixture h;
+  auto ping = [&](SessionState* s) {
+    flatbuffers::FlatBufferBuilder fbb;
+    return h.Run(s, FinishRequest(fbb, 7, proto::CreatePing(fbb, 1)));
+  };
+  SessionState alan, bob;
+  std::string bobs = IssueToken(h.f, "u-bob");
+  REQUIRE(HandlerFixture::Response(h.Hello(&alan, h.rep_token)).code() == StatusCode::kOk);
+  REQUIRE(HandlerFixture::Response(h.Hello(&bob, bobs)).code() == StatusCode::kOk);
+  CHECK(HandlerFixture::Response(ping(&alan)).code() == StatusCode::kOk);
+
+  // Revoking alan's token ends his session; bob's goes on.
+  fb::RevokeTokenT rv;
+  rv.token_id = alan.token_id;
+  rv.reason = "laptop lost";
+  h.f.MustExec(h.f.As("u-admin"), domain::testing::Cmd(rv));
+  auto cut = ping(&alan);
+  auto cr = HandlerFixture::Response(cut);
+  CHECK(cr.code() == StatusCode::kPermissionDenied);
+  CHECK(cr.status().message().find("was revoked") != std::string::npos);
+  CHECK(cut.close);
+  CHECK_FALSE(alan.authenticated);
+  CHECK(HandlerFixture::Response(ping(&bob)).code() == StatusCode::kOk);
+
+  // A changed role applies from the next request: bob, a rep, may not read token records
+  // until he is made admin, and then may at once.
+  auto list_tokens = [&](SessionState* s) {
+    flatbuffers::FlatBufferBuilder fbb;
+    return HandlerFixture::Response(h.Run(s, FinishRequest(fbb, 8, proto::CreateListStreamsDirect(fbb, "token", "", 10))));
+  };
+  CHECK(list_tokens(&bob).code() == StatusCode::kPermissionDenied);
+  fb::ChangeUserRoleT promote;
+  promote.user_id = "u-bob";
+  promote.role = fb::Role::Admin;
+  h.f.MustExec(h.f.As("u-admin"), domain::testing::Cmd(promote));
+  CHECK(list_tokens(&bob).code() == StatusCode::kOk);
+  CHECK(bob.role == "admin");
+
+  // Deactivating bob ends his.
+  fb::DeactivateUserT d;
+  d.user_id = "u-bob";
+  h.f.MustExec(h.f.As("u-admin"), domain::testing::Cmd(d));
+  auto gone = HandlerFixture::Response(ping(&bob));
+  CHECK(gone.code() == StatusCode::kPermissionDenied);
+  CHECK(gone.status().message().find("no longer active") != std::string::npos);
+}

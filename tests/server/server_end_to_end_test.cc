@@ -182,6 +182,28 @@ TEST_CASE("a wrong token, a wrong version and an unreachable server are clear er
   CHECK(frames[0].status().message().find("protocol version 2 is not supported") != std::string::npos);
 }
 
+TEST_CASE("revoking a token closes the connections using it at their next request", "[server][e2e]") {
+  ServerFixture s;
+  auto rep = Client::Connect(s.address, s.rep_token);
+  REQUIRE(rep.ok());
+  auto admin = Client::Connect(s.address, s.admin_token);
+  REQUIRE(admin.ok());
+  REQUIRE((*rep)->Ping().ok());
+  std::string token_id = s.f.service->directory().token_by_hash(domain::HashTokenSecret(s.rep_token))->id;
+  fb::RevokeTokenT rv;
+  rv.token_id = token_id;
+  rv.reason = "laptop lost";
+  fb::CommandT cmd;
+  cmd.body.Set(std::move(rv));
+  auto revoked = (*admin)->Execute(cmd);
+  REQUIRE(revoked.ok());
+  REQUIRE(revoked->code == "ok");
+  auto after = (*rep)->Ping();
+  REQUIRE_FALSE(after.ok());
+  CHECK(after.status().message().find("was revoked") != std::string::npos);
+  CHECK((*admin)->Ping().ok());  // the admin's connection goes on
+}
+
 TEST_CASE("a subscriber gets the backlog then live events with no gap and no duplicate", "[server][e2e][feed]") {
   ServerFixture s;
   auto writer = s.Connect(s.admin_token);
