@@ -218,7 +218,7 @@ Status EventLog::OpenDb(OpenReport* report) {
       auto pos = keys::DecodeU64(std::string_view(it->key().data(), it->key().size()));
       if (!pos) return Status::Corruption("the last key of the log is not a position");
       last = *pos;
-      std::string_view bytes(it->value().data(), it->value().size());
+      std::string bytes(it->value().data(), it->value().size());  // aligned for FlatBuffers
       RAPPORT_RETURN_IF_ERROR(VerifyEnvelopeBytes(bytes, last));
       last_recorded_at_ = EventView(bytes).recorded_at_us();
     }

@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/iterator.h>
 
+#include "events/aligned.h"
 #include "events/keys.h"
 
 namespace rapport::events {
@@ -52,7 +53,7 @@ void LogIterator::Settle() {
       return;
     }
     rocksdb::Slice value = it_->value();
-    std::string_view bytes(value.data(), value.size());
+    std::string_view bytes = AlignedForFlatBuffers(std::string_view(value.data(), value.size()), &aligned_);
     Status s = VerifyEnvelopeBytes(bytes, *pos);
     if (!s.ok()) {
       status_ = s;

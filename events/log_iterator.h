@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "events/event.h"
 #include "events/status.h"
@@ -68,6 +69,9 @@ class LogIterator {
   std::string upper_bound_key_;  // must outlive it_
   std::unique_ptr<rocksdb::Slice> upper_bound_;
   std::unique_ptr<rocksdb::Iterator> it_;
+  // A copy of the current value when RocksDB's bytes are not 8-byte aligned: FlatBuffers
+  // reads its offsets and 8-byte scalars in place, which needs aligned memory.
+  std::vector<uint64_t> aligned_;
   bool valid_ = false;
   Status status_;
   EventView view_;

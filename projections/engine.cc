@@ -82,6 +82,8 @@ void Fill(events::LogIterator* it, size_t n, Batch* b) {
   b->Clear();
   for (size_t k = 0; k < n && it->Valid(); ++k, it->Next()) {
     std::string_view v = it->event().bytes();
+    // Each event starts 8-byte aligned (the string's buffer is), as FlatBuffers needs.
+    b->bytes.resize((b->bytes.size() + 7) & ~size_t{7});
     b->spans.emplace_back(static_cast<uint32_t>(b->bytes.size()), static_cast<uint32_t>(v.size()));
     b->bytes.append(v);
   }

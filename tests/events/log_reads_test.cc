@@ -2,6 +2,7 @@
 #include <atomic>
 #include <thread>
 
+#include "events/aligned.h"
 #include "log_test_util.h"
 
 using namespace rapport;
@@ -122,4 +123,23 @@ TEST_CASE("an append hands back exactly the events a reader of the log sees", "[
   REQUIRE(again.ok());
   CHECK(again->duplicate);
   CHECK(stored.empty());
+}
+
+TEST_CASE("event bytes at any address are read from 8-byte aligned memory", "[events][reads]") {
+  TempDir dir;
+  auto log = OpenOrDie(TestOptions(dir.path()));
+  REQUIRE(log->Append(NotesTo("a", {"deal", "D-1"}, ExpectedVersion::Any())).ok());
+  auto e = log->Get(1);
+  REQUIRE(e.ok());
+  // RocksDB hands out values at any address; FlatBuffers needs aligned ones.
+  std::string shifted = "x" + e->bytes();
+  std::string_view misaligned(shifted.data() + 1, e->bytes().size());
+  std::vector<uint64_t> scratch;
+  auto bytes = AlignedForFlatBuffers(misaligned, &scratch);
+  CHECK(reinterpret_cast<uintptr_t>(bytes.data()) % 8 == 0);
+  CHECK(bytes == e->bytes());
+  CHECK(VerifyEnvelopeBytes(bytes, 1).ok());
+  CHECK(EventView(bytes).stream_id() == "D-1");
+  // Already aligned bytes are used in place.
+  CHECK(AlignedForFlatBuffers(e->bytes(), &scratch).data() == e->bytes().data());
 }
