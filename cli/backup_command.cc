@@ -14,8 +14,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json ToJson(const events::BackupInfo& b) { return events::BackupInfoToJson(b); }
-
 struct BackupArgs {
   std::string dir;
   bool list = false;
@@ -38,11 +36,12 @@ int RunRemoteBackup(const GlobalOptions& g, const BackupArgs& a) {
   if (g.json) {
     std::cout << j->dump() << std::endl;
   } else {
-    std::cout << "backup " << j->value("id", 0) << " of rapportd at " << g.connect << " in "
-              << j->value("dir", dir) << " on its host: " << j->value("last_position_at_least", uint64_t{0}) << " events, "
+    const std::string written = j->value("dir", dir);  // where rapportd put it, under its --backup-root
+    std::cout << "backup " << j->value("id", 0) << " of rapportd at " << g.connect << " in " << written
+              << " on its host: " << j->value("last_position_at_least", uint64_t{0}) << " events, "
               << j->value("files", 0) << " files, " << j->value("bytes", uint64_t{0})
               << " bytes, checksums verified\n"
-              << "Restore with (on that host): rapport restore " << dir << " --data NEW_DIR\n";
+              << "Restore with (on that host): rapport restore " << written << " --data NEW_DIR\n";
   }
   return kExitOk;
 }
@@ -54,7 +53,7 @@ int RunBackup(const GlobalOptions& g, const BackupArgs& a) {
     if (!backups.ok()) return ReportError(g, backups.status());
     if (g.json) {
       Json arr = Json::array();
-      for (const auto& b : *backups) arr.push_back(ToJson(b));
+      for (const auto& b : *backups) arr.push_back(events::BackupInfoToJson(b));
       std::cout << Json{{"backups", arr}}.dump() << std::endl;
       return kExitOk;
     }
@@ -73,7 +72,7 @@ int RunBackup(const GlobalOptions& g, const BackupArgs& a) {
   auto b = log->CreateBackup(a.dir);
   if (!b.ok()) return ReportError(g, b.status());
   if (g.json) {
-    std::cout << ToJson(*b).dump() << std::endl;
+    std::cout << events::BackupInfoToJson(*b).dump() << std::endl;
   } else {
     std::cout << "backup " << b->id << " of " << ResolveDataDir(g) << " in " << a.dir << ": " << b->last_position
               << " events, " << b->files << " files, " << b->bytes << " bytes, checksums verified\n"

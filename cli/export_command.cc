@@ -1,6 +1,5 @@
 #include "cli/export_command.h"
 
-#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -108,27 +107,13 @@ class RemoteSource final : public ExportSource {
     }
   }
   Status Stream(const std::string& type, const std::string& id, std::vector<events::Event>* out) override {
-    uint64_t next = 1;
-    for (;;) {
-      auto evs = client_->ReadStream(type, id, next, 1000, &next);
-      if (!evs.ok()) return evs.status();
-      size_t n = evs->size();
-      for (auto& e : *evs) out->push_back(std::move(e));
-      if (n < 1000) return Status::Ok();
-    }
+    auto evs = client_->ReadWholeStream(type, id);
+    if (!evs.ok()) return evs.status();
+    *out = std::move(*evs);
+    return Status::Ok();
   }
   Result<std::vector<std::string>> List(const std::string& type, const std::string& after, size_t max) override {
-    std::vector<std::string> out;
-    std::string from = after;
-    while (out.size() < max) {
-      uint32_t want = static_cast<uint32_t>(std::min<size_t>(1000, max - out.size()));
-      auto ids = client_->ListStreams(type, from, want);
-      if (!ids.ok()) return ids.status();
-      for (auto& id : *ids) out.push_back(std::move(id));
-      if (ids->size() < want) break;
-      from = out.back();
-    }
-    return out;
+    return client_->ListAllStreams(type, after, max);
   }
 
  private:

@@ -1,7 +1,6 @@
 // The remote Session: the same record commands through rapportd (--connect). Records are
 // rebuilt here from their streams with the domain's own Apply, so `show` prints exactly what
 // it prints embedded.
-#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -50,23 +49,9 @@ class RemoteSession final : public Session {
   Result<std::vector<std::string>> ListIds(std::string_view type, std::string_view after, size_t max) override {
     auto c = Borrow();
     if (!c.ok()) return c.status();
-    std::vector<std::string> out;
-    std::string from(after);
-    Status status;
-    while (out.size() < max) {
-      uint32_t want = static_cast<uint32_t>(std::min<size_t>(1000, max - out.size()));
-      auto ids = (*c)->ListStreams(type, from, want);
-      if (!ids.ok()) {
-        status = ids.status();
-        break;
-      }
-      for (auto& id : *ids) out.push_back(std::move(id));
-      if (ids->size() < want) break;
-      from = out.back();
-    }
+    auto ids = (*c)->ListAllStreams(type, after, max);
     Return(std::move(*c));
-    if (!status.ok()) return status;
-    return out;
+    return ids;
   }
 
   domain::Directory directory() override {
@@ -99,16 +84,12 @@ class RemoteSession final : public Session {
 
  private:
   static Result<domain::RecordState> GetWith(server::Client* c, std::string_view type, std::string_view id) {
+    auto evs = c->ReadWholeStream(type, id);
+    if (!evs.ok()) return evs.status();
     domain::RecordState r;
     r.type = std::string(type);
     r.id = std::string(id);
-    uint64_t next = 1;
-    for (;;) {
-      auto evs = c->ReadStream(type, id, next, 1000, &next);
-      if (!evs.ok()) return evs.status();
-      for (const auto& e : *evs) RAPPORT_RETURN_IF_ERROR(domain::Apply(e.view(), &r));
-      if (evs->size() < 1000) break;
-    }
+    for (const auto& e : *evs) RAPPORT_RETURN_IF_ERROR(domain::Apply(e.view(), &r));
     if (!r.created) return Status::NotFound("there is no " + std::string(type) + " " + std::string(id));
     return r;
   }

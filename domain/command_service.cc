@@ -60,7 +60,7 @@ class CommandService::Source final : public RecordSource {
  public:
   Source(CommandService* s, bool may_read_log) : s_(s), may_read_log_(may_read_log) {}
   Result<const RecordState*> Load(std::string_view type, std::string_view id) override {
-    if (Directory::Holds(type)) return s_->DirectoryRecordLocked(type, id);
+    if (Directory::Holds(type)) return s_->directory_.record(type, id);
     std::string key = Key(type, id);
     if (!may_read_log_ && !s_->cache_.count(key)) {
       if (!events::ValidateStreamName({std::string(type), std::string(id)}).ok()) {
@@ -133,22 +133,6 @@ Status CommandService::LoadDirectory() {
     }
   }
   return Status::Ok();
-}
-
-const RecordState* CommandService::DirectoryRecordLocked(std::string_view type,
-                                                        std::string_view id) const {
-  const Directory& d = directory_;
-  if (type == kWorkspace) return d.workspace();
-  if (type == kUser) return d.user(id);
-  if (type == kTeam) return d.team(id);
-  if (type == kPipeline) return d.pipeline(id);
-  if (type == kProduct) return d.product(id);
-  if (type == kToken) return d.token(id);
-  if (type == kField) {
-    auto it = d.fields().find(id);
-    return it == d.fields().end() ? nullptr : &it->second;
-  }
-  return nullptr;
 }
 
 Status CommandService::CatchUp(RecordState* r) const {
@@ -431,7 +415,7 @@ Status CommandService::ApplyWrittenLocked(const std::vector<events::Event>& writ
       return Status::Ok();
     };
     if (Directory::Holds(type)) {
-      const RecordState* current = DirectoryRecordLocked(type, id);
+      const RecordState* current = directory_.record(type, id);
       RecordState fresh;
       if (current != nullptr) {
         fresh = *current;
@@ -505,7 +489,7 @@ Status CommandService::ForgetLocked(const std::vector<events::StreamWrite>& writ
 Result<RecordState> CommandService::Get(std::string_view type, std::string_view id) {
   if (Directory::Holds(type)) {
     std::lock_guard<std::mutex> l(mu_);
-    const RecordState* r = DirectoryRecordLocked(type, id);
+    const RecordState* r = directory_.record(type, id);
     if (r == nullptr) return Status::NotFound("there is no " + std::string(type) + " " + std::string(id));
     return *r;
   }

@@ -87,8 +87,6 @@ class CommandService {
   // The record, replayed up to the end of its stream (reading the log on a cache miss).
   // REQUIRES: mu_ held.
   Result<RecordState*> LoadLocked(std::string_view type, std::string_view id);
-  // A directory record, or null. REQUIRES: mu_ held.
-  const RecordState* DirectoryRecordLocked(std::string_view type, std::string_view id) const;
   // Replays into *r the events of its stream after r->version. Reads only the log: needs
   // no lock.
   Status CatchUp(RecordState* r) const;

@@ -31,6 +31,17 @@ const RecordState* Directory::Find(const std::map<std::string, RecordState, std:
   return it == m.end() || !it->second.created ? nullptr : &it->second;
 }
 
+const RecordState* Directory::record(std::string_view type, std::string_view id) const {
+  if (type == kWorkspace) return workspace();
+  if (type == kUser) return user(id);
+  if (type == kTeam) return team(id);
+  if (type == kPipeline) return pipeline(id);
+  if (type == kProduct) return product(id);
+  if (type == kToken) return token(id);
+  if (type == kField) return Find(fields_, id);
+  return nullptr;
+}
+
 const RecordState* Directory::field(std::string_view record_type, std::string_view key) const {
   return Find(fields_, std::string(record_type) + "." + std::string(key));
 }

@@ -22,6 +22,9 @@ class Directory {
   void Put(const RecordState& record);
   static bool Holds(std::string_view type);
 
+  // The record of a directory type by id (the workspace ignores the id), or nullptr.
+  const RecordState* record(std::string_view type, std::string_view id) const;
+
   const RecordState* workspace() const { return workspace_.created ? &workspace_ : nullptr; }
   const RecordState* user(std::string_view id) const { return Find(users_, id); }
   const RecordState* team(std::string_view id) const { return Find(teams_, id); }

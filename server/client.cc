@@ -1,5 +1,7 @@
 #include "server/client.h"
 
+#include <algorithm>
+
 namespace rapport::server {
 namespace {
 
@@ -258,9 +260,13 @@ Result<projections::Json> Client::Query(const projections::Query& q) {
   if (!d.ok()) return d.status();
   RAPPORT_RETURN_IF_ERROR(d->status());
   const auto* r = d->response->body_as_QueryResult();
-  if (r == nullptr || r->json() == nullptr) return Status::Corruption("the server answered a query without a result");
-  auto j = projections::Json::parse(r->json()->string_view(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::Corruption("the server's query result is not JSON");
+  return ParseJson(r == nullptr ? nullptr : r->json(), "query");
+}
+
+Result<projections::Json> Client::ParseJson(const flatbuffers::String* json, const char* what) {
+  if (json == nullptr) return Status::Corruption(std::string("the server answered a ") + what + " without a result");
+  auto j = projections::Json::parse(json->string_view(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::Corruption(std::string("the server's ") + what + " result is not JSON");
   return j;
 }
 
@@ -288,6 +294,33 @@ Result<std::vector<std::string>> Client::ListStreams(std::string_view type, std:
     for (const auto* s : *l->ids()) ids.push_back(s->str());
   }
   return ids;
+}
+
+Result<std::vector<events::Event>> Client::ReadWholeStream(std::string_view type, std::string_view id) {
+  constexpr uint32_t kPage = 1000;
+  std::vector<events::Event> out;
+  uint64_t next = 1;
+  for (;;) {
+    auto evs = ReadStream(type, id, next, kPage, &next);
+    if (!evs.ok()) return evs.status();
+    size_t n = evs->size();
+    for (auto& e : *evs) out.push_back(std::move(e));
+    if (n < kPage) return out;
+  }
+}
+
+Result<std::vector<std::string>> Client::ListAllStreams(std::string_view type, std::string_view after, size_t max) {
+  std::vector<std::string> out;
+  std::string from(after);
+  while (out.size() < max) {
+    uint32_t want = static_cast<uint32_t>(std::min<size_t>(1000, max - out.size()));
+    auto ids = ListStreams(type, from, want);
+    if (!ids.ok()) return ids.status();
+    for (auto& id : *ids) out.push_back(std::move(id));
+    if (ids->size() < want) break;
+    from = out.back();
+  }
+  return out;
 }
 
 Result<std::vector<events::Event>> Client::ReadLog(uint64_t from, uint32_t max, uint64_t* next) {
@@ -328,10 +361,7 @@ Result<projections::Json> Client::Admin(const RequestWriter& write, std::chrono:
   if (!d.ok()) return d.status();
   RAPPORT_RETURN_IF_ERROR(d->status());
   const auto* r = d->response->body_as_AdminResult();
-  if (r == nullptr || r->json() == nullptr) return Status::Corruption("the server answered without a result");
-  auto j = projections::Json::parse(r->json()->string_view(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::Corruption("the server's answer is not JSON");
-  return j;
+  return ParseJson(r == nullptr ? nullptr : r->json(), "request");
 }
 
 Result<projections::Json> Client::LogStats() {

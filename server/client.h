@@ -84,6 +84,10 @@ class Client {
   Result<std::vector<events::Event>> ReadStream(std::string_view type, std::string_view id, uint64_t from_version,
                                                 uint32_t max, uint64_t* next = nullptr);
   Result<std::vector<std::string>> ListStreams(std::string_view type, std::string_view after, uint32_t max);
+  // The same, a page after another: a whole stream from version 1; up to `max` ids after
+  // `after`.
+  Result<std::vector<events::Event>> ReadWholeStream(std::string_view type, std::string_view id);
+  Result<std::vector<std::string>> ListAllStreams(std::string_view type, std::string_view after, size_t max);
   // Log events from `from`; *next gets the position to continue at.
   Result<std::vector<events::Event>> ReadLog(uint64_t from, uint32_t max, uint64_t* next = nullptr);
   // Round trip; returns the log's last position.
@@ -116,6 +120,8 @@ class Client {
   explicit Client(ClientOptions options);
   Status Pump(std::chrono::steady_clock::time_point deadline, const std::function<bool()>& done);
   Result<projections::Json> Admin(const RequestWriter& write, std::chrono::milliseconds timeout);
+  // The JSON text of a QueryResult or AdminResult, parsed.
+  static Result<projections::Json> ParseJson(const flatbuffers::String* json, const char* what);
   void StartRead();
   void OnFrame(std::string message);
   Status WriteFrame(std::string message);

@@ -182,10 +182,11 @@ void Connection::DispatchPending() {
     ++in_flight_;
     // The worker gets a copy of the session: session_ belongs to the strand. A hello's
     // outcome (the authenticated session) is taken back on the strand.
-    asio::post(*workers_, [self = shared_from_this(), d, session = session_]() mutable {
+    const bool hello = d->request->body_type() == proto::RequestBody::Hello;
+    asio::post(*workers_, [self = shared_from_this(), d, hello, session = session_]() mutable {
       Outcome o = self->handler_->Handle(&session, *d);
-      asio::post(self->strand_, [self, o = std::move(o), session = std::move(session)]() mutable {
-        if (!self->session_.authenticated && session.authenticated) self->session_ = std::move(session);
+      asio::post(self->strand_, [self, hello, o = std::move(o), session = std::move(session)]() mutable {
+        if (hello && !self->session_.authenticated && session.authenticated) self->session_ = std::move(session);
         self->Complete(std::move(o));
       });
     });

@@ -62,10 +62,15 @@ Result<std::string> BackupDirectory(const std::string& root, const std::string& 
         "`rapport backup DIR --data ...` on its host with rapportd stopped");
   }
   if (asked.empty()) return Status::InvalidArgument("dir: name the backup directory (under " + root + ")");
-  std::filesystem::path base = std::filesystem::path(root).lexically_normal();
+  // Symbolic links are resolved as far as the path exists, so a link inside the root does
+  // not lead out of it.
+  std::error_code ec;
+  std::filesystem::path base = std::filesystem::weakly_canonical(root, ec);
+  if (ec) return Status::IOError("the backup root " + root + ": " + ec.message());
   std::filesystem::path p = std::filesystem::path(asked).is_absolute() ? std::filesystem::path(asked)
                                                                        : base / asked;
-  p = p.lexically_normal();
+  p = std::filesystem::weakly_canonical(p, ec);
+  if (ec) return Status::IOError("dir: " + asked + ": " + ec.message());
   auto rel = p.lexically_relative(base);
   if (rel.empty() || *rel.begin() == "..") {
     return Status::PermissionDenied("dir: " + asked + " is outside the backup root " + root +

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -294,6 +295,15 @@ TEST_CASE("import and export and the admin commands work over --connect", "[cli]
   CHECK(outside.code == 5);
   CHECK(outside.err.find("outside the backup root") != std::string::npos);
   CHECK(remote({"backup", "/tmp/anywhere"}).code == 5);
+  // A symbolic link inside the root does not lead out of it.
+  std::filesystem::create_directories(cli.Path("elsewhere"));
+  std::filesystem::create_symlink(cli.Path("elsewhere"), cli.Path("backups") + "/link");
+  auto linked = remote({"backup", "link/nightly"});
+  CHECK(linked.code == 5);
+  CHECK_FALSE(std::filesystem::exists(cli.Path("elsewhere") + "/nightly"));
+  CHECK(backup.Json()["dir"] == cli.Path("backups") + "/nightly");
+  CHECK(remote({"backup", "nightly"}).out.find("rapport restore " + cli.Path("backups") + "/nightly") !=
+        std::string::npos);
   // Not for a rep: the admin requests need an admin's token.
   auto rep = remote({"user", "add", "--name", "Rep", "--email", "rep@example.com", "--role", "rep"});
   REQUIRE(rep.code == 0);
