@@ -1,5 +1,5 @@
 // Apply(): how each event changes its record. The per-area rules are in apply_people.cc,
-// apply_records.cc, apply_sales.cc and apply_service.cc.
+// apply_records.cc, apply_sales.cc, apply_service.cc and apply_automation.cc.
 #include "domain/apply_internal.h"
 
 namespace rapport::domain {
@@ -63,7 +63,8 @@ Status Apply(const events::EventView& e, RecordState* s) {
   if (!e.known_type()) return Status::Ok();  // written by a newer rapport: nothing to do here
   Status st;
   bool handled = internal::ApplyPeople(e, s, &st) || internal::ApplyRecords(e, s, &st) ||
-                 internal::ApplySales(e, s, &st) || internal::ApplyService(e, s, &st);
+                 internal::ApplySales(e, s, &st) || internal::ApplyService(e, s, &st) ||
+                 internal::ApplyAutomation(e, s, &st);
   if (!handled) {
     return Status::Corruption("event " + e.type_name() + " at position " +
                               std::to_string(e.position()) + " does not belong to a " + s->type);

@@ -45,5 +45,6 @@ bool ApplyPeople(const events::EventView& e, RecordState* s, Status* status);
 bool ApplyRecords(const events::EventView& e, RecordState* s, Status* status);
 bool ApplySales(const events::EventView& e, RecordState* s, Status* status);
 bool ApplyService(const events::EventView& e, RecordState* s, Status* status);
+bool ApplyAutomation(const events::EventView& e, RecordState* s, Status* status);
 
 }  // namespace rapport::domain::internal

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "domain/enums.h"
+#include "domain/rules.h"
 
 namespace rapport::domain {
 namespace {
@@ -42,6 +43,8 @@ std::string_view IdPrefix(std::string_view type) {
   if (type == kTicket) return "TKT";
   if (type == kWorkspace) return "W";
   if (type == kToken) return "TOK";
+  if (type == kRule) return "RUL";
+  if (type == kNotification) return "N";
   return "X";
 }
 

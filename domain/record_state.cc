@@ -62,6 +62,12 @@ std::string RecordState::Fingerprint() const {
       << (l.unit_price ? FormatMoney(l.unit_price->amount_minor, l.unit_price->currency) : "")
       << '\n';
   }
+  if (!rule_definition.empty()) {
+    o << "rule ";
+    static const char* const kHex = "0123456789abcdef";
+    for (unsigned char c : rule_definition) o << kHex[c >> 4] << kHex[c & 15];
+    o << '\n';
+  }
   o << "home " << rates.home() << '\n';
   for (const auto& [cur, by_day] : rates.all()) {
     for (const auto& [day, rate] : by_day) o << "rate " << cur << ':' << day << ':' << rate << '\n';

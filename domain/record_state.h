@@ -36,6 +36,7 @@ inline constexpr std::string_view kActivity = "activity";
 inline constexpr std::string_view kTask = "task";
 inline constexpr std::string_view kTicket = "ticket";
 inline constexpr std::string_view kToken = "token";
+// Automation: "rule" and "notification" (domain/rules.h).
 
 // The single workspace record's id.
 inline constexpr std::string_view kWorkspaceId = "main";
@@ -65,6 +66,7 @@ struct RecordState {
   std::set<std::string> members;   // team: member user ids
   std::vector<fb::DealLineT> lines;  // deal: product lines
   ExchangeRates rates;             // workspace: dated exchange rates
+  std::string rule_definition;     // rule: its RuleDefinition, packed (RuleDefinitionOf reads it)
 
   // True for a record that exists and may be written to.
   bool live() const { return created && !deleted && merged_into.empty(); }

@@ -181,6 +181,32 @@ std::string Describe(const events::EventView& e) {
       return "Ticket " + id + " reopened";
     case fb::Payload::TicketUpdated:
       return "Ticket " + id + " updated: " + Changes(e.payload_as<fb::TicketUpdated>()->changes());
+    case fb::Payload::RuleDefined: {
+      auto* p = e.payload_as<fb::RuleDefined>();
+      return "Rule " + id + " defined" + (p->enabled() ? "" : " (disabled)") + ": " +
+             Cut(p->definition() ? S(p->definition()->name()) : "");
+    }
+    case fb::Payload::RuleChanged:
+      return "Rule " + id + " changed";
+    case fb::Payload::RuleEnabled:
+      return "Rule " + id + " enabled";
+    case fb::Payload::RuleDisabled:
+      return "Rule " + id + " disabled" + (S(e.payload_as<fb::RuleDisabled>()->reason()).empty()
+                                               ? std::string()
+                                               : ": " + Cut(S(e.payload_as<fb::RuleDisabled>()->reason())));
+    case fb::Payload::TeamAssignmentRouted: {
+      auto* p = e.payload_as<fb::TeamAssignmentRouted>();
+      return "Team " + id + " routed " + S(p->record_type()) + " " + S(p->record_id()) + " to " + S(p->user_id()) +
+             " (" + S(p->routing()) + ")";
+    }
+    case fb::Payload::NotificationSent: {
+      auto* p = e.payload_as<fb::NotificationSent>();
+      std::string to;
+      if (p->recipient_ids()) {
+        for (const auto* r : *p->recipient_ids()) to += (to.empty() ? "" : ", ") + S(r);
+      }
+      return "Notification for " + to + ": " + Cut(S(p->message()));
+    }
     default:
       return e.type_name() + " " + std::string(e.stream_type()) + "/" + id;
   }

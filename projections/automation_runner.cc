@@ -1,0 +1,473 @@
+#include "projections/automation_runner.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fstream>
+
+#include "domain/text.h"
+#include "events/event_json.h"
+#include "projections/queries.h"
+
+namespace rapport::projections {
+namespace {
+
+using domain::RecordState;
+
+const domain::Actor& AutomationActor() {
+  static const domain::Actor actor{std::string(domain::kAutomationActor), fb::Role::Admin, true};
+  return actor;
+}
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// Errors that mean the store is in trouble (stop and keep the checkpoint), as opposed to an
+// action the domain refused (reported, and the run goes on).
+bool IsStoreError(const Status& s) {
+  return s.code() == StatusCode::kIOError || s.code() == StatusCode::kCorruption ||
+         s.code() == StatusCode::kUnavailable;
+}
+
+std::string Problem(const domain::Firing& f, const RecordState& subject, size_t index,
+                    fb::RuleActionKind kind, const Status& s) {
+  return "rule " + f.rule_id + " on " + subject.Name() + " (action " + std::to_string(index) + ", " +
+         domain::RuleActionKindName(kind) + "): " + std::string(StatusCodeName(s.code())) + ": " + s.message();
+}
+
+bool ActsOnContact(fb::RuleActionKind k) {
+  return k == fb::RuleActionKind::AssignOwner || k == fb::RuleActionKind::SetLifecycle ||
+         k == fb::RuleActionKind::AddTag || k == fb::RuleActionKind::RemoveTag;
+}
+
+std::string FirstLinkedContact(const nlohmann::json* event) {
+  if (event == nullptr || !event->is_object()) return "";
+  auto links = event->find("links");
+  if (links == event->end() || !links->is_object()) return "";
+  auto ids = links->find("contact_ids");
+  if (ids == links->end() || !ids->is_array() || ids->empty() || !(*ids)[0].is_string()) return "";
+  return (*ids)[0].get<std::string>();
+}
+
+}  // namespace
+
+AutomationReport& AutomationReport::operator+=(const AutomationReport& o) {
+  if (from_position == 0) from_position = o.from_position;
+  to_position = std::max(to_position, o.to_position);
+  events_scanned += o.events_scanned;
+  matched += o.matched;
+  firings += o.firings;
+  actions_run += o.actions_run;
+  actions_repeated += o.actions_repeated;
+  actions_skipped += o.actions_skipped;
+  problems.insert(problems.end(), o.problems.begin(), o.problems.end());
+  return *this;
+}
+
+AutomationRunner::AutomationRunner(events::EventLog* log, domain::CommandService* service,
+                                   ProjectionEngine* engine, AutomationOptions options)
+    : log_(log), service_(service), engine_(engine), options_(std::move(options)) {
+  if (options_.batch == 0) options_.batch = 1024;
+}
+
+Status AutomationRunner::LoadCheckpoint() {
+  checkpoint_ = 0;
+  if (options_.checkpoint_path.empty()) return Status::Ok();
+  std::ifstream in(options_.checkpoint_path);
+  if (!in) return Status::Ok();  // never ran: start at the beginning
+  std::string text;
+  std::getline(in, text);
+  char* end = nullptr;
+  unsigned long long p = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || end == text.c_str() || *end != '\0') {
+    return Status::Corruption("automation checkpoint " + options_.checkpoint_path + " holds \"" + text +
+                              "\", not a position: delete it (the runner then starts from the beginning, "
+                              "and actions already run are recognised)");
+  }
+  checkpoint_ = std::min<uint64_t>(p, log_->LastPosition());
+  return Status::Ok();
+}
+
+Status AutomationRunner::SaveCheckpoint(uint64_t position) {
+  checkpoint_ = position;
+  if (options_.checkpoint_path.empty()) return Status::Ok();
+  std::string tmp = options_.checkpoint_path + ".tmp";
+  std::string text = std::to_string(position) + "\n";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IOError("cannot write " + tmp + ": " + std::strerror(errno));
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), options_.checkpoint_path.c_str()) != 0) {
+    return Status::IOError("cannot replace " + options_.checkpoint_path + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> AutomationRunner::Checkpoint() {
+  if (!loaded_) RAPPORT_RETURN_IF_ERROR(LoadCheckpoint());
+  return checkpoint_;
+}
+
+Result<std::map<std::string, RecordState>> AutomationRunner::ReadRules(uint64_t position) const {
+  std::map<std::string, RecordState> rules;
+  std::string after;
+  while (true) {
+    std::vector<std::string> ids;
+    RAPPORT_RETURN_IF_ERROR(log_->ListStreams(domain::kRule, after, 512, &ids));
+    if (ids.empty()) break;
+    for (const std::string& id : ids) {
+      std::vector<events::Event> evs;
+      RAPPORT_RETURN_IF_ERROR(log_->ReadStream({std::string(domain::kRule), id}, 1,
+                                               events::EventLog::Direction::kForward, SIZE_MAX, &evs));
+      RecordState r;
+      for (const auto& e : evs) {
+        if (e.view().position() > position) break;
+        RAPPORT_RETURN_IF_ERROR(domain::Apply(e.view(), &r));
+      }
+      if (r.created) rules[id] = std::move(r);
+    }
+    after = ids.back();
+  }
+  return rules;
+}
+
+void AutomationRunner::IndexRules() {
+  event_rules_.clear();
+  for (const auto& [id, r] : rules_) {
+    if (!domain::RuleEnabled(r)) continue;
+    fb::RuleDefinitionT d = domain::RuleDefinitionOf(r);
+    if (d.trigger == fb::RuleTrigger::Event) event_rules_.emplace(d.event_type, id);
+  }
+}
+
+Result<RecordState> AutomationRunner::RecordAt(const events::StreamName& stream, uint64_t version) const {
+  std::vector<events::Event> evs;
+  RAPPORT_RETURN_IF_ERROR(log_->ReadStream(stream, 1, events::EventLog::Direction::kForward, version, &evs));
+  RecordState r;
+  for (const auto& e : evs) RAPPORT_RETURN_IF_ERROR(domain::Apply(e.view(), &r));
+  return r;
+}
+
+std::map<std::string, int64_t> AutomationRunner::OpenDealsByOwner(Micros now) const {
+  std::map<std::string, int64_t> out;
+  if (engine_ == nullptr) return out;
+  engine_->Read(AsOf::Now(now), [&](const ReadModel& m, const AsOf& at) {
+    m.deals.ForEach(at, [&](const DealView& d, size_t) {
+      if (d.status == DealStatus::kOpen) ++out[std::string(m.strings.Str(d.owner))];
+    });
+    return 0;
+  });
+  return out;
+}
+
+Result<AutomationReport> AutomationRunner::RunEvents(Micros now) {
+  if (!loaded_) {
+    RAPPORT_RETURN_IF_ERROR(LoadCheckpoint());
+    auto rules = ReadRules(checkpoint_);
+    if (!rules.ok()) return rules.status();
+    rules_ = std::move(*rules);
+    IndexRules();
+    loaded_ = true;
+  }
+  AutomationReport report;
+  report.from_position = checkpoint_;
+  uint64_t done = checkpoint_;
+  while (done < log_->LastPosition()) {
+    std::vector<events::Event> batch;
+    RAPPORT_RETURN_IF_ERROR(log_->ReadForward(done + 1, options_.batch, &batch));
+    if (batch.empty()) break;
+    for (const auto& e : batch) {
+      Status s = HandleEvent(e.view(), now, &report);
+      if (!s.ok()) {
+        // Everything before this event is handled; it is tried again next time.
+        Status saved = SaveCheckpoint(done);
+        report.to_position = done;
+        return saved.ok() ? s : saved;
+      }
+      done = e.view().position();
+      ++report.events_scanned;
+    }
+    RAPPORT_RETURN_IF_ERROR(SaveCheckpoint(done));
+    if (options_.progress) options_.progress(done, log_->LastPosition());
+  }
+  report.to_position = done;
+  return report;
+}
+
+Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, AutomationReport* report) {
+  if (e.stream_type() == domain::kRule) {
+    RecordState& r = rules_[std::string(e.stream_id())];
+    RAPPORT_RETURN_IF_ERROR(domain::Apply(e, &r));
+    IndexRules();
+    return Status::Ok();
+  }
+  if (!e.known_type()) return Status::Ok();
+  auto range = event_rules_.equal_range(e.type_name());
+  if (range.first == range.second) return Status::Ok();
+  // Copy the ids: firing can change nothing here, but keep the loop independent of the index.
+  std::vector<std::string> ids;
+  for (auto it = range.first; it != range.second; ++it) ids.push_back(it->second);
+  bool imported = StartsWith(e.command_id(), "import-");
+  auto cause = domain::ParseCausation(e.causation_id());
+  std::optional<RecordState> then;
+  std::optional<nlohmann::json> payload;
+  for (const std::string& id : ids) {
+    const RecordState& rule = rules_.at(id);
+    fb::RuleDefinitionT def = domain::RuleDefinitionOf(rule);
+    if (imported && !def.include_imports) continue;
+    if (cause && cause->rule_id == id) continue;  // never on what it did itself
+    if (!then) {
+      auto r = RecordAt(e.stream(), e.stream_version());
+      if (!r.ok()) return r.status();
+      then = std::move(*r);
+      payload = nlohmann::json(events::PayloadToJson(e));
+    }
+    domain::TriggerFacts facts;
+    facts.record = &*then;
+    facts.event = &*payload;
+    domain::Directory dir = service_->directory();
+    facts.home_currency = dir.home_currency();
+    if (!domain::ConditionsHold(def, facts)) continue;
+    domain::Firing f;
+    f.rule_id = id;
+    f.rule_name = def.name;
+    f.trigger_key = "p" + std::to_string(e.position());
+    f.trigger_position = e.position();
+    f.correlation_id = std::string(e.correlation_id().empty() ? e.command_id() : e.correlation_id());
+    f.at = e.recorded_at_us();
+    // Actions work on the record as it is now (it may have changed since the event).
+    RecordState subject = *then;
+    auto current = service_->Get(e.stream_type(), e.stream_id());
+    if (current.ok()) {
+      subject = std::move(*current);
+    } else if (current.status().code() != StatusCode::kNotFound) {
+      return current.status();
+    }
+    RAPPORT_RETURN_IF_ERROR(Fire(rule, f, std::move(subject), &*payload, now, report));
+  }
+  return Status::Ok();
+}
+
+Status AutomationRunner::Fire(const RecordState& rule_record, const domain::Firing& firing, RecordState subject,
+                              const nlohmann::json* event, Micros now, AutomationReport* report) {
+  fb::RuleDefinitionT def = domain::RuleDefinitionOf(rule_record);
+  ++report->matched;
+  const uint64_t ran_before = report->actions_run;
+  struct CountFiring {  // on every way out: a firing is one that acted now
+    AutomationReport* r;
+    uint64_t before;
+    ~CountFiring() {
+      if (r->actions_run > before) ++r->firings;
+    }
+  } count{report, ran_before};
+  domain::Directory dir = service_->directory();
+  std::deque<RecordState> held;  // records the planner looked up, kept while it runs
+  domain::RecordLookup lookup = [&](std::string_view type, std::string_view id) -> const RecordState* {
+    auto r = service_->Get(type, id);
+    if (!r.ok()) return nullptr;
+    held.push_back(std::move(*r));
+    return &held.back();
+  };
+  auto reload = [&](std::string_view type, std::string_view id) -> Result<RecordState> {
+    return service_->Get(type, id);
+  };
+  for (size_t i = 0; i < def.actions.size(); ++i) {
+    fb::RuleActionKind kind = def.actions[i]->kind;
+    RecordState target = subject;
+    if (kind == fb::RuleActionKind::CreateContact) {
+      // A form linked to a contact, or from a known address, needs no new contact.
+      std::string known = FirstLinkedContact(event);
+      if (known.empty() && engine_ != nullptr && event != nullptr) {
+        std::string email = domain::NormalizeEmail(event->value("email", ""));
+        if (!email.empty()) {
+          RAPPORT_RETURN_IF_ERROR(engine_->CatchUp());  // contacts created a moment ago too
+          known = engine_->Read(AsOf::Now(now), [&](const ReadModel& m, const AsOf& at) {
+            for (const auto& hit : m.search.Search(email, domain::kContact, at, 8)) {
+              if (hit.matched == email) return hit.record.substr(hit.record.find('/') + 1);
+            }
+            return std::string();
+          });
+        }
+      }
+      if (!known.empty()) {
+        auto c = reload(domain::kContact, known);
+        if (!c.ok()) return IsStoreError(c.status()) ? c.status() : Status::Ok();
+        subject = std::move(*c);
+        ++report->actions_skipped;
+        continue;
+      }
+    } else if (ActsOnContact(kind) && target.type == domain::kActivity) {
+      const auto& contacts = target.List("contact_ids");
+      if (contacts.empty()) {
+        ++report->actions_skipped;
+        continue;
+      }
+      auto c = reload(domain::kContact, contacts.front());
+      if (!c.ok()) {
+        if (IsStoreError(c.status())) return c.status();
+        report->problems.push_back(Problem(firing, subject, i, kind, c.status()));
+        return Status::Ok();
+      }
+      target = std::move(*c);
+    }
+    domain::PlanInput in;
+    in.rule = &def;
+    in.index = i;
+    in.firing = &firing;
+    in.subject = &target;
+    in.event = event;
+    in.dir = &dir;
+    in.lookup = lookup;
+    if (kind == fb::RuleActionKind::AssignOwner && def.actions[i]->routing == "least_open_deals") {
+      in.open_deals = OpenDealsByOwner(now);
+    }
+    auto plan = domain::PlanAction(in);
+    if (!plan.ok()) {
+      report->problems.push_back(Problem(firing, target, i, kind, plan.status()));
+      return Status::Ok();  // the rest of the chain may depend on this action
+    }
+    if (!plan->has_value()) {
+      ++report->actions_skipped;
+      continue;
+    }
+    auto result = service_->Execute(AutomationActor(), **plan, now);
+    if (!result.ok()) {
+      if (IsStoreError(result.status())) return result.status();
+      report->problems.push_back(Problem(firing, target, i, kind, result.status()));
+      return Status::Ok();
+    }
+    if (result->duplicate) {
+      ++report->actions_repeated;
+    } else if (result->first_position != 0) {
+      ++report->actions_run;
+    } else {
+      ++report->actions_skipped;
+    }
+    if (kind == fb::RuleActionKind::CreateContact) {
+      auto c = reload(domain::kContact, result->record_id);
+      if (!c.ok()) return c.status();
+      subject = std::move(*c);
+    } else if (target.type == subject.type && target.id == subject.id) {
+      auto s = reload(subject.type, subject.id);
+      if (s.ok()) subject = std::move(*s);
+    }
+    if (kind == fb::RuleActionKind::AssignOwner) dir = service_->directory();
+  }
+  return Status::Ok();
+}
+
+Result<AutomationReport> AutomationRunner::RunTimers(Micros now) {
+  if (engine_ == nullptr) return Status::FailedPrecondition("time rules need the projections (no engine given)");
+  AutomationReport report;
+  // Time rules as they are now.
+  auto rules = ReadRules(log_->LastPosition());
+  if (!rules.ok()) return rules.status();
+  const std::map<std::string, RecordState>& current = *rules;
+  RAPPORT_RETURN_IF_ERROR(engine_->CatchUp());
+  struct Due {
+    std::string type, id, key;
+  };
+  for (const auto& [rule_id, rule] : current) {
+    if (!domain::RuleEnabled(rule)) continue;
+    fb::RuleDefinitionT def = domain::RuleDefinitionOf(rule);
+    if (!domain::IsTimeTrigger(def.trigger)) continue;
+    const Micros wait = def.wait_minutes * 60 * kMicrosPerSecond;
+    std::vector<Due> due;
+    std::vector<std::string> leads;  // LeadUncontacted: contacts whose window opened
+    std::map<std::string, Micros> lead_since;
+    engine_->Read(AsOf::Now(now), [&](const ReadModel& m, const AsOf& at) {
+      auto str = [&](Sym s) { return std::string(m.strings.Str(s)); };
+      switch (def.trigger) {
+        case fb::RuleTrigger::DealIdle:
+          m.deals.ForEach(at, [&](const DealView& d, size_t index) {
+            if (d.status != DealStatus::kOpen) return;
+            Micros last = std::max(m.deals.LastActivity(index, at), d.opened_at);
+            if (now - last >= wait) due.push_back({"deal", str(d.id), "deal-" + str(d.id) + "-idle-" + std::to_string(last)});
+          });
+          break;
+        case fb::RuleTrigger::CloseDateNear:
+          m.deals.ForEach(at, [&](const DealView& d, size_t) {
+            if (d.status != DealStatus::kOpen || d.expected_close == kNoDate) return;
+            if (static_cast<Micros>(d.expected_close) * kMicrosPerDay - now <= wait) {
+              due.push_back({"deal", str(d.id), "deal-" + str(d.id) + "-close-" + std::to_string(d.expected_close)});
+            }
+          });
+          break;
+        case fb::RuleTrigger::RenewalNear:
+          for (const auto& c : m.work.Contracts(at)) {
+            if (!c.active || c.renewal_date == kNoDate) continue;
+            if (static_cast<Micros>(c.renewal_date) * kMicrosPerDay - now <= wait) {
+              due.push_back({"contract", str(c.id), "contract-" + str(c.id) + "-renewal-" + std::to_string(c.renewal_date)});
+            }
+          }
+          break;
+        case fb::RuleTrigger::TaskOverdue:
+          for (const auto& t : m.work.Tasks(at)) {
+            if (t.status != 0 || t.due <= 0) continue;
+            if (now - t.due >= wait) due.push_back({"task", str(t.id), "task-" + str(t.id) + "-due-" + std::to_string(t.due)});
+          }
+          break;
+        case fb::RuleTrigger::TicketWaiting:
+          for (const auto& t : m.work.Tickets(at)) {
+            if (t.status != 0) continue;
+            if (now - t.status_since >= wait) {
+              due.push_back({"ticket", str(t.id), "ticket-" + str(t.id) + "-waiting-" + std::to_string(t.status_since)});
+            }
+          }
+          break;
+        case fb::RuleTrigger::LeadUncontacted:
+          for (const auto& c : m.engagement.Contacts(at)) {
+            if (c.lifecycle != static_cast<uint8_t>(fb::Lifecycle::Lead)) continue;
+            Micros opened = c.created_at + wait;
+            if (opened > now || now - opened > options_.lead_lookback) continue;
+            leads.push_back(str(c.id));
+            lead_since[str(c.id)] = c.created_at;
+          }
+          break;
+        default:
+          break;
+      }
+      return 0;
+    });
+    if (def.trigger == fb::RuleTrigger::LeadUncontacted) {
+      // Contacted means an email, call or meeting logged about them after they arrived.
+      for (const std::string& id : leads) {
+        Micros since = lead_since[id];
+        auto contacted = engine_->Read(AsOf::Now(now), [&](const ReadModel& m, const AsOf& at) -> Result<bool> {
+          auto page = BuildTimeline(m, *log_, at, "contact/" + id, 50, nullptr);
+          if (!page.ok()) return page.status();
+          for (const auto& row : page->rows) {
+            if (row.occurred < since) continue;
+            if (row.type == "EmailLogged" || row.type == "CallLogged" || row.type == "MeetingLogged") return true;
+          }
+          return false;
+        });
+        if (!contacted.ok()) return contacted.status();
+        if (!*contacted) due.push_back({"contact", id, "contact-" + id + "-lead-" + std::to_string(since)});
+      }
+    }
+    for (const Due& d : due) {
+      auto record = service_->Get(d.type, d.id);
+      if (!record.ok()) {
+        if (IsStoreError(record.status())) return record.status();
+        continue;  // gone since the projection saw it
+      }
+      domain::TriggerFacts facts;
+      facts.record = &*record;
+      facts.home_currency = service_->directory().home_currency();
+      if (!domain::ConditionsHold(def, facts)) continue;
+      domain::Firing f;
+      f.rule_id = rule_id;
+      f.rule_name = def.name;
+      f.trigger_key = d.key;
+      f.at = now;
+      RAPPORT_RETURN_IF_ERROR(Fire(rule, f, std::move(*record), nullptr, now, &report));
+    }
+  }
+  return report;
+}
+
+}  // namespace rapport::projections
