@@ -1,6 +1,7 @@
 // rapport: the command-line interface of the rapport CRM. See docs/cli.md.
 #include <CLI/CLI.hpp>
 
+#include "cli/automation_command.h"
 #include "cli/backup_command.h"
 #include "cli/board_command.h"
 #include "cli/export_command.h"
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
   SetupReportCommand(&app, &global, &exit_code);
   SetupFollowupsCommands(&app, &global, &exit_code);
   SetupRecordViewCommands(&app, &global, &exit_code);
+  SetupRuleCommand(&app, &global, &exit_code);
+  SetupAutomationCommand(&app, &global, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

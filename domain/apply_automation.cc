@@ -60,6 +60,18 @@ bool ApplyAutomation(const events::EventView& e, RecordState* s, Status* st) {
       s->Set("record_id", RefValue(Str(p->record_id())));
       return true;
     }
+    case fb::Payload::RuleFired: {
+      auto* p = e.payload_as<fb::RuleFired>();
+      *st = Created(s, e);
+      s->Set("rule_id", RefValue(Str(p->rule_id())));
+      s->Set("trigger_key", TextValue(Str(p->trigger_key())));
+      s->Set("trigger_position", p->trigger_position() ? NumberValue(static_cast<int64_t>(p->trigger_position())) : NullValue());
+      s->Set("record_type", TextValue(Str(p->record_type())));
+      s->Set("record_id", RefValue(Str(p->record_id())));
+      s->Set("actions_run", NumberValue(p->actions_run()));
+      s->Set("problems", ListValue(Strs(p->problems())));
+      return true;
+    }
     default:
       return false;
   }

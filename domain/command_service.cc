@@ -45,6 +45,7 @@ std::string_view IdPrefix(std::string_view type) {
   if (type == kToken) return "TOK";
   if (type == kRule) return "RUL";
   if (type == kNotification) return "N";
+  if (type == kFiring) return "F";
   return "X";
 }
 
@@ -207,8 +208,8 @@ std::string CommandService::NewIdLocked(std::string_view type) {
 }
 
 Result<Actor> CommandService::ActorFor(std::string_view user_id) const {
-  if (user_id == kSystemActor) {
-    return Status::PermissionDenied("'system' is rapport's own identity and cannot be used");
+  if (user_id == kSystemActor || user_id == kAutomationActor) {
+    return Status::PermissionDenied("'" + std::string(user_id) + "' is rapport's own identity and cannot be used");
   }
   std::lock_guard<std::mutex> l(mu_);
   const RecordState* u = directory_.user(user_id);

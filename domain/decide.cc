@@ -35,7 +35,7 @@ Result<std::string> Env::NewRecordId(std::string_view type, const std::string& g
                                      std::string_view field) {
   if (given.empty()) return src->NewId(type);
   RAPPORT_RETURN_IF_ERROR(ValidateRecordId(given, type));
-  if (given == kSystemActor) {
+  if (given == kSystemActor || given == "automation") {  // rapport's own actors
     return Status::InvalidArgument(std::string(field) + ": '" + given + "' is reserved");
   }
   auto r = src->Load(type, given);

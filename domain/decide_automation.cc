@@ -244,6 +244,32 @@ Result<Decision> SendNotification(Env& env, const fb::SendNotificationT& c) {
   return env.Done(kNotification, *id);
 }
 
+Result<Decision> RecordFiring(Env& env, const fb::RecordFiringT& c) {
+  if (!env.actor.system) {
+    return Status::PermissionDenied("only rapport's automation records rule firings");
+  }
+  auto id = env.NewRecordId(kFiring, c.firing_id, "firing_id");
+  if (!id.ok()) return id.status();
+  auto rule = env.Maybe(kRule, c.rule_id);
+  if (!rule.ok()) return rule.status();
+  if (*rule == nullptr) return Status::NotFound("rule_id: rule " + c.rule_id + " does not exist");
+  RAPPORT_RETURN_IF_ERROR(ValidateText(c.trigger_key, "trigger_key", 200, true));
+  if (c.problems.size() > 32) return Status::InvalidArgument("problems: at most 32");
+  fb::RuleFiredT e;
+  e.firing_id = *id;
+  e.rule_id = c.rule_id;
+  e.trigger_key = c.trigger_key;
+  e.trigger_position = c.trigger_position;
+  e.record_type = c.record_type;
+  e.record_id = c.record_id;
+  e.actions_run = c.actions_run;
+  e.actions_repeated = c.actions_repeated;
+  e.actions_skipped = c.actions_skipped;
+  for (const auto& p : c.problems) e.problems.push_back(p.size() > 1000 ? p.substr(0, 1000) : p);
+  env.EmitNew(kFiring, *id, std::move(e));
+  return env.Done(kFiring, *id);
+}
+
 }  // namespace
 
 MaybeDecision DecideAutomation(Env& env, const fb::CommandBodyUnion& b) {
@@ -255,6 +281,7 @@ MaybeDecision DecideAutomation(Env& env, const fb::CommandBodyUnion& b) {
     case fb::CommandBody::TagRecord: return TagRecord(env, *b.AsTagRecord());
     case fb::CommandBody::RouteOwner: return RouteOwner(env, *b.AsRouteOwner());
     case fb::CommandBody::SendNotification: return SendNotification(env, *b.AsSendNotification());
+    case fb::CommandBody::RecordFiring: return RecordFiring(env, *b.AsRecordFiring());
     default: return std::nullopt;
   }
 }

@@ -131,21 +131,9 @@ const nlohmann::json* Member(const nlohmann::json* j, const char* key) {
   return it == j->end() ? nullptr : &*it;
 }
 
-std::string FormField(const nlohmann::json* event, std::string_view key) {
-  const nlohmann::json* fields = Member(event, "fields");
-  if (fields == nullptr || !fields->is_array()) return "";
-  for (const auto& kv : *fields) {
-    if (kv.is_object() && kv.value("key", "") == key && kv.contains("value") && kv["value"].is_string()) {
-      return Trim(kv["value"].get<std::string>());
-    }
-  }
-  return "";
-}
-
 Planned PlanCreateContact(const PlanInput& in) {
   const nlohmann::json* event = in.event;
-  std::string email = event ? Trim(event->value("email", "")) : "";
-  if (email.empty()) email = FormField(event, "email");
+  std::string email = FormEmail(event);
   std::string first = FormField(event, "first_name"), last = FormField(event, "last_name");
   if (first.empty() && last.empty()) {
     std::string name = FormField(event, "name");

@@ -67,6 +67,7 @@ std::string TimeTriggerRecordType(fb::RuleTrigger t) {
 // A value to compare: numbers compare as numbers, everything else as case-folded text.
 struct Operand {
   bool present = false;
+  ValueKind kind = ValueKind::Text;  // of a record value; Text for event fields
   bool numeric = false;
   long double number = 0;
   std::string currency;  // money
@@ -85,6 +86,7 @@ Operand FromValue(const Value& v) {
   Operand o;
   if (IsEmpty(v)) return o;
   o.present = true;
+  o.kind = v.kind;
   switch (v.kind) {
     case ValueKind::Number:
       o.numeric = true;
@@ -173,21 +175,27 @@ const nlohmann::json* JsonPath(const nlohmann::json& root, std::string_view path
 }
 
 // The condition's value read like the field it is compared with.
-Operand Expected(const fb::RuleConditionT& c, const Operand& actual, const std::string& home) {
+Operand Expected(const fb::RuleConditionT& c, const Operand& actual, const TriggerFacts& facts) {
   Operand o;
   o.present = true;
   o.text = Lower(Trim(c.value));
   if (actual.numeric) {
     if (!actual.currency.empty()) {
-      auto v = ParseValue(ValueKind::Money, c.value, c.field, actual.currency.empty() ? home : actual.currency);
+      auto v = ParseValue(ValueKind::Money, c.value, c.field, actual.currency);
       if (v.ok()) {
         o.numeric = true;
         o.number = static_cast<long double>(v->int_value);
         o.currency = v->currency;
       }
+    } else if (actual.kind == ValueKind::Date || actual.kind == ValueKind::Instant || actual.kind == ValueKind::Bool) {
+      auto v = ParseValue(actual.kind, c.value, c.field, facts.home_currency);
+      if (v.ok()) {
+        o.numeric = true;
+        o.number = static_cast<long double>(v->int_value);
+      }
     } else {
       for (ValueKind k : {ValueKind::Number, ValueKind::Date, ValueKind::Instant, ValueKind::Bool}) {
-        auto v = ParseValue(k, c.value, c.field, home);
+        auto v = ParseValue(k, c.value, c.field, facts.home_currency);
         if (!v.ok()) continue;
         o.numeric = true;
         o.number = k == ValueKind::Number ? Scaled(v->int_value, v->scale)
@@ -197,6 +205,17 @@ Operand Expected(const fb::RuleConditionT& c, const Operand& actual, const std::
     }
   }
   return o;
+}
+
+// Money in two currencies compares in the home currency at the rates of `day`.
+void ToCommonCurrency(Operand* a, Operand* b, const TriggerFacts& facts) {
+  if (a->currency == b->currency || facts.rates == nullptr || a->currency.empty() || b->currency.empty()) return;
+  auto x = facts.rates->ToHome(static_cast<int64_t>(a->number), a->currency, facts.day);
+  auto y = facts.rates->ToHome(static_cast<int64_t>(b->number), b->currency, facts.day);
+  if (!x.ok() || !y.ok()) return;  // no rate: they stay apart and compare unequal
+  a->number = static_cast<long double>(*x);
+  b->number = static_cast<long double>(*y);
+  a->currency = b->currency = facts.home_currency;
 }
 
 bool Compare(const std::string& op, const Operand& a, const Operand& b) {
@@ -433,7 +452,9 @@ bool ConditionsHold(const fb::RuleDefinitionT& d, const TriggerFacts& facts) {
         actual = FromValue(facts.record->Get(c.field));
       }
     }
-    if (!Compare(c.op, actual, Expected(c, actual, facts.home_currency))) return false;
+    Operand expected = Expected(c, actual, facts);
+    ToCommonCurrency(&actual, &expected, facts);
+    if (!Compare(c.op, actual, expected)) return false;
   }
   return true;
 }
@@ -457,6 +478,33 @@ std::string ActionCommandId(const Firing& f, size_t index) {
   std::string id = "auto-" + f.rule_id + "-" + f.trigger_key + "-" + std::to_string(index);
   if (id.size() <= 128) return id;
   return "auto-" + StableSuffix(id) + "-" + std::to_string(index);
+}
+
+std::string FiringCommandId(const Firing& f) {
+  std::string id = "auto-" + f.rule_id + "-" + f.trigger_key + "-done";
+  if (id.size() <= 128) return id;
+  return "auto-" + StableSuffix(id) + "-done";
+}
+
+std::string FormField(const nlohmann::json* event, std::string_view key) {
+  if (event == nullptr || !event->is_object()) return "";
+  auto fields = event->find("fields");
+  if (fields == event->end() || !fields->is_array()) return "";
+  for (const auto& kv : *fields) {
+    if (kv.is_object() && kv.contains("key") && kv["key"].is_string() && Lower(kv["key"].get<std::string>()) == Lower(key) &&
+        kv.contains("value") && kv["value"].is_string()) {
+      return Trim(kv["value"].get<std::string>());
+    }
+  }
+  return "";
+}
+
+std::string FormEmail(const nlohmann::json* event) {
+  std::string email;
+  if (event != nullptr && event->is_object() && event->contains("email") && (*event)["email"].is_string()) {
+    email = Trim((*event)["email"].get<std::string>());
+  }
+  return email.empty() ? FormField(event, "email") : email;
 }
 
 std::string AutomationCausation(const Firing& f) {

@@ -28,6 +28,7 @@ namespace rapport::domain {
 
 inline constexpr std::string_view kRule = "rule";
 inline constexpr std::string_view kNotification = "notification";
+inline constexpr std::string_view kFiring = "firing";
 // The actor of every command automation runs.
 inline constexpr std::string_view kAutomationActor = "automation";
 
@@ -55,9 +56,14 @@ struct TriggerFacts {
   const RecordState* record = nullptr;        // the record the trigger is about
   const nlohmann::json* event = nullptr;      // the triggering event's payload (event triggers)
   std::string home_currency;
+  // Money in another currency than the condition's converts through these (nullptr: it
+  // never compares equal).
+  const ExchangeRates* rates = nullptr;
+  int32_t day = 0;  // the day whose rates apply (the trigger's)
 };
 // True when every condition holds. A condition on a field the record does not have holds
-// only for `empty` and `!=`.
+// only for `empty` and `!=`. Money in two currencies compares in the home currency at the
+// day's rates (unequal when a rate is missing).
 bool ConditionsHold(const fb::RuleDefinitionT& d, const TriggerFacts& facts);
 
 // One firing of a rule: which rule, why, and when.
@@ -65,7 +71,7 @@ struct Firing {
   std::string rule_id;
   std::string rule_name;
   // Unique per firing of this rule: "p1234" (the triggering event's position) for event
-  // triggers, "deal-D-5-idle-20260301" (record and window) for time triggers.
+  // triggers, "deal-D-5-idle-1772442000000000" (record and window start, µs) for time triggers.
   std::string trigger_key;
   uint64_t trigger_position = 0;  // the triggering event (0 for time triggers)
   std::string correlation_id;     // of the triggering event, carried on
@@ -91,10 +97,16 @@ struct PlanInput {
 };
 Result<std::optional<fb::CommandT>> PlanAction(const PlanInput& in);
 
-// The command id of action `index` of a firing.
+// The command id of action `index` of a firing, and of the RecordFiring that closes it.
 std::string ActionCommandId(const Firing& f, size_t index);
+std::string FiringCommandId(const Firing& f);
+
+// The email a FormSubmitted payload gives: its `email`, else a form field "email".
+std::string FormEmail(const nlohmann::json* event);
+// A form field of a FormSubmitted payload by key (without regard to case), trimmed.
+std::string FormField(const nlohmann::json* event, std::string_view key);
 // The causation an automatic command carries: "rule:RUL-1 event:1234" or
-// "rule:RUL-1 time:deal-D-5-idle-20260301"; ParseCausation reads it back.
+// "rule:RUL-1 time:deal-D-5-idle-1772442000000000"; ParseCausation reads it back.
 std::string AutomationCausation(const Firing& f);
 struct AutomationCause {
   std::string rule_id;

@@ -25,6 +25,9 @@ const domain::Actor& AutomationActor() {
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
+// Rule firings in a row (each caused by the one before) after which rules stop firing.
+constexpr int kMaxChain = 8;
+
 // Errors that mean the store is in trouble (stop and keep the checkpoint), as opposed to an
 // action the domain refused (reported, and the run goes on).
 bool IsStoreError(const Status& s) {
@@ -60,6 +63,7 @@ AutomationReport& AutomationReport::operator+=(const AutomationReport& o) {
   events_scanned += o.events_scanned;
   matched += o.matched;
   firings += o.firings;
+  firings_repeated += o.firings_repeated;
   actions_run += o.actions_run;
   actions_repeated += o.actions_repeated;
   actions_skipped += o.actions_skipped;
@@ -154,6 +158,8 @@ Result<RecordState> AutomationRunner::RecordAt(const events::StreamName& stream,
 std::map<std::string, int64_t> AutomationRunner::OpenDealsByOwner(Micros now) const {
   std::map<std::string, int64_t> out;
   if (engine_ == nullptr) return out;
+  Status caught_up = engine_->CatchUp();  // deals opened a moment ago count too
+  (void)caught_up;  // on failure the counts are those of the last applied position
   engine_->Read(AsOf::Now(now), [&](const ReadModel& m, const AsOf& at) {
     m.deals.ForEach(at, [&](const DealView& d, size_t) {
       if (d.status == DealStatus::kOpen) ++out[std::string(m.strings.Str(d.owner))];
@@ -212,6 +218,13 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
   for (auto it = range.first; it != range.second; ++it) ids.push_back(it->second);
   bool imported = StartsWith(e.command_id(), "import-");
   auto cause = domain::ParseCausation(e.causation_id());
+  // How many rule firings led to this event: rules that keep triggering each other stop.
+  int depth = 0;
+  for (auto c = cause; c && c->event_position != 0 && depth < kMaxChain; ++depth) {
+    auto earlier = log_->Get(c->event_position);
+    if (!earlier.ok()) return earlier.status();
+    c = domain::ParseCausation(earlier->view().causation_id());
+  }
   std::optional<RecordState> then;
   std::optional<nlohmann::json> payload;
   for (const std::string& id : ids) {
@@ -219,6 +232,11 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
     fb::RuleDefinitionT def = domain::RuleDefinitionOf(rule);
     if (imported && !def.include_imports) continue;
     if (cause && cause->rule_id == id) continue;  // never on what it did itself
+    if (depth >= kMaxChain) {
+      report->problems.push_back("rule " + id + " not fired on event " + std::to_string(e.position()) + ": it is " +
+                                 std::to_string(kMaxChain) + " rule firings deep (rules triggering each other?)");
+      continue;
+    }
     if (!then) {
       auto r = RecordAt(e.stream(), e.stream_version());
       if (!r.ok()) return r.status();
@@ -230,6 +248,8 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
     facts.event = &*payload;
     domain::Directory dir = service_->directory();
     facts.home_currency = dir.home_currency();
+    facts.rates = &dir.rates();
+    facts.day = static_cast<int32_t>(e.occurred_at_us() / kMicrosPerDay);
     if (!domain::ConditionsHold(def, facts)) continue;
     domain::Firing f;
     f.rule_id = id;
@@ -255,14 +275,49 @@ Status AutomationRunner::Fire(const RecordState& rule_record, const domain::Firi
                               const nlohmann::json* event, Micros now, AutomationReport* report) {
   fb::RuleDefinitionT def = domain::RuleDefinitionOf(rule_record);
   ++report->matched;
-  const uint64_t ran_before = report->actions_run;
-  struct CountFiring {  // on every way out: a firing is one that acted now
-    AutomationReport* r;
-    uint64_t before;
-    ~CountFiring() {
-      if (r->actions_run > before) ++r->firings;
-    }
-  } count{report, ran_before};
+  const std::string done_id = domain::FiringCommandId(firing);
+  auto done = log_->LookupCommand(done_id);
+  if (!done.ok()) return done.status();
+  if (done->has_value()) {  // this firing ran to its end before (a restart, another runner)
+    ++report->firings_repeated;
+    return Status::Ok();
+  }
+  AutomationReport mine;  // this firing's own counts, recorded with it
+  Status s = RunActions(def, firing, std::move(subject), event, now, &mine);
+  if (!s.ok()) return s;  // the store failed: the firing stays open and is retried
+  fb::RecordFiringT r;
+  r.rule_id = firing.rule_id;
+  r.trigger_key = firing.trigger_key;
+  r.trigger_position = firing.trigger_position;
+  r.record_type = mine_subject_type_;
+  r.record_id = mine_subject_id_;
+  r.actions_run = static_cast<int32_t>(mine.actions_run);
+  r.actions_repeated = static_cast<int32_t>(mine.actions_repeated);
+  r.actions_skipped = static_cast<int32_t>(mine.actions_skipped);
+  r.problems = mine.problems;
+  if (r.problems.size() > 32) r.problems.resize(32);
+  fb::CommandT c;
+  c.command_id = done_id;
+  c.causation_id = domain::AutomationCausation(firing);
+  c.correlation_id = firing.correlation_id;
+  c.occurred_at_us = firing.at;
+  c.body.Set(std::move(r));
+  auto recorded = service_->Execute(AutomationActor(), c, now);
+  if (!recorded.ok()) {
+    if (IsStoreError(recorded.status())) return recorded.status();
+    mine.problems.push_back("rule " + firing.rule_id + ": the firing could not be recorded: " + recorded.status().ToString());
+  }
+  if (mine.actions_run > 0) ++mine.firings;
+  mine.matched = 0;  // counted above
+  *report += mine;
+  return Status::Ok();
+}
+
+Status AutomationRunner::RunActions(const fb::RuleDefinitionT& def, const domain::Firing& firing, RecordState subject,
+                                    const nlohmann::json* event, Micros now, AutomationReport* report) {
+  mine_subject_type_ = subject.type;
+  mine_subject_id_ = subject.id;
+  bool existing_contact = false;  // CreateContact found the person already known
   domain::Directory dir = service_->directory();
   std::deque<RecordState> held;  // records the planner looked up, kept while it runs
   domain::RecordLookup lookup = [&](std::string_view type, std::string_view id) -> const RecordState* {
@@ -281,7 +336,7 @@ Status AutomationRunner::Fire(const RecordState& rule_record, const domain::Firi
       // A form linked to a contact, or from a known address, needs no new contact.
       std::string known = FirstLinkedContact(event);
       if (known.empty() && engine_ != nullptr && event != nullptr) {
-        std::string email = domain::NormalizeEmail(event->value("email", ""));
+        std::string email = domain::NormalizeEmail(domain::FormEmail(event));
         if (!email.empty()) {
           RAPPORT_RETURN_IF_ERROR(engine_->CatchUp());  // contacts created a moment ago too
           known = engine_->Read(AsOf::Now(now), [&](const ReadModel& m, const AsOf& at) {
@@ -294,11 +349,21 @@ Status AutomationRunner::Fire(const RecordState& rule_record, const domain::Firi
       }
       if (!known.empty()) {
         auto c = reload(domain::kContact, known);
-        if (!c.ok()) return IsStoreError(c.status()) ? c.status() : Status::Ok();
+        if (!c.ok()) {
+          if (IsStoreError(c.status())) return c.status();
+          report->problems.push_back(Problem(firing, subject, i, kind, c.status()));
+          return Status::Ok();
+        }
         subject = std::move(*c);
+        mine_subject_type_ = subject.type;
+        mine_subject_id_ = subject.id;
+        existing_contact = true;
         ++report->actions_skipped;
         continue;
       }
+    } else if (kind == fb::RuleActionKind::AssignOwner && existing_contact && !target.Text("owner_id").empty()) {
+      ++report->actions_skipped;  // a known person keeps the owner they have
+      continue;
     } else if (ActsOnContact(kind) && target.type == domain::kActivity) {
       const auto& contacts = target.List("contact_ids");
       if (contacts.empty()) {
@@ -350,6 +415,8 @@ Status AutomationRunner::Fire(const RecordState& rule_record, const domain::Firi
       auto c = reload(domain::kContact, result->record_id);
       if (!c.ok()) return c.status();
       subject = std::move(*c);
+      mine_subject_type_ = subject.type;
+      mine_subject_id_ = subject.id;
     } else if (target.type == subject.type && target.id == subject.id) {
       auto s = reload(subject.type, subject.id);
       if (s.ok()) subject = std::move(*s);
@@ -437,7 +504,7 @@ Result<AutomationReport> AutomationRunner::RunTimers(Micros now) {
       for (const std::string& id : leads) {
         Micros since = lead_since[id];
         auto contacted = engine_->Read(AsOf::Now(now), [&](const ReadModel& m, const AsOf& at) -> Result<bool> {
-          auto page = BuildTimeline(m, *log_, at, "contact/" + id, 50, nullptr);
+          auto page = BuildTimeline(m, *log_, at, "contact/" + id, 200, nullptr);
           if (!page.ok()) return page.status();
           for (const auto& row : page->rows) {
             if (row.occurred < since) continue;
@@ -455,9 +522,12 @@ Result<AutomationReport> AutomationRunner::RunTimers(Micros now) {
         if (IsStoreError(record.status())) return record.status();
         continue;  // gone since the projection saw it
       }
+      domain::Directory dir = service_->directory();
       domain::TriggerFacts facts;
       facts.record = &*record;
-      facts.home_currency = service_->directory().home_currency();
+      facts.home_currency = dir.home_currency();
+      facts.rates = &dir.rates();
+      facts.day = static_cast<int32_t>(now / kMicrosPerDay);
       if (!domain::ConditionsHold(def, facts)) continue;
       domain::Firing f;
       f.rule_id = rule_id;

@@ -13,10 +13,13 @@
 //    using the projections' view at `now`.
 //
 // Exactly once: every action's command id is derived from (rule, trigger, action index), where
-// the trigger is the event's position or the record's window ("deal D-5 idle since t"). A
-// command id the log already holds is not written again, so a crash between two actions, a
-// lost checkpoint, a second runner, or a missed window found after downtime (a window is one
-// trigger however many ticks it spans) cannot fire an action twice.
+// the trigger is the event's position or the record's window ("deal D-5 idle since t"), and a
+// firing ends with a RuleFired event whose command id is derived from (rule, trigger) too. A
+// command id the log already holds is not written again, and a firing whose RuleFired exists
+// is not run again (not even its actions that wrote nothing or were refused), so a crash
+// between two actions, a lost checkpoint, a second runner, or a missed window found after
+// downtime (a window is one trigger however many ticks it spans) cannot fire an action twice.
+// Rules that trigger each other stop after 8 firings in a row (reported as a problem).
 //
 // Replays, rebuilds and as-of queries never run this: only RunEvents/RunTimers act.
 // Thread safety: one call at a time (rapportd runs one runner in one thread).
@@ -56,6 +59,7 @@ struct AutomationReport {
   uint64_t events_scanned = 0;
   uint64_t matched = 0;           // triggers whose conditions held (again on later ticks too)
   uint64_t firings = 0;           // matched triggers that ran at least one action now
+  uint64_t firings_repeated = 0;  // matched triggers already handled to the end before
   uint64_t actions_run = 0;       // actions that wrote events now
   uint64_t actions_repeated = 0;  // actions found already done (restart, second runner)
   uint64_t actions_skipped = 0;   // actions with nothing to do (tag already there, ...)
@@ -86,10 +90,13 @@ class AutomationRunner {
   Result<std::map<std::string, domain::RecordState>> ReadRules(uint64_t position) const;
   void IndexRules();
   Status HandleEvent(const events::EventView& e, Micros now, AutomationReport* report);
-  // Runs the actions of `rule` for one firing on `subject`.
+  // Runs the actions of `rule` for one firing on `subject`, unless that firing was recorded
+  // done before, and then records it done (RecordFiring).
   Status Fire(const domain::RecordState& rule_record, const domain::Firing& firing,
               domain::RecordState subject, const nlohmann::json* event, Micros now,
               AutomationReport* report);
+  Status RunActions(const fb::RuleDefinitionT& def, const domain::Firing& firing, domain::RecordState subject,
+                    const nlohmann::json* event, Micros now, AutomationReport* report);
   // The record as it was at `version` of its stream.
   Result<domain::RecordState> RecordAt(const events::StreamName& stream, uint64_t version) const;
   std::map<std::string, int64_t> OpenDealsByOwner(Micros now) const;
@@ -102,6 +109,7 @@ class AutomationRunner {
   uint64_t checkpoint_ = 0;
   std::map<std::string, domain::RecordState> rules_;              // rule id -> record
   std::multimap<std::string, std::string> event_rules_;           // event type -> enabled rule ids
+  std::string mine_subject_type_, mine_subject_id_;               // what the current firing acts on
 };
 
 }  // namespace rapport::projections

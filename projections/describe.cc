@@ -207,6 +207,13 @@ std::string Describe(const events::EventView& e) {
       }
       return "Notification for " + to + ": " + Cut(S(p->message()));
     }
+    case fb::Payload::RuleFired: {
+      auto* p = e.payload_as<fb::RuleFired>();
+      std::string out = "Rule " + S(p->rule_id()) + " fired on " + S(p->record_type()) + " " + S(p->record_id()) + ": " +
+                        std::to_string(p->actions_run()) + " action(s) run";
+      if (p->problems() && p->problems()->size() > 0) out += ", " + std::to_string(p->problems()->size()) + " refused";
+      return out;
+    }
     default:
       return e.type_name() + " " + std::string(e.stream_type()) + "/" + id;
   }

@@ -4,12 +4,13 @@
 
 #include "domain/money.h"
 #include "domain/value.h"
+#include "projections/automation_queries.h"
 
 namespace rapport::projections {
 
 const char* const kQueryKinds[] = {"board",    "diff",    "forecast", "report",   "followups",
                                    "stale",    "renewals", "tickets", "timeline", "history",
-                                   "search",   "duplicates", nullptr};
+                                   "search",   "duplicates", "rules", "automation", nullptr};
 
 namespace {
 
@@ -191,6 +192,13 @@ Result<Json> RunQuery(const ProjectionEngine& engine, const Query& q, Micros now
     return engine.Read(at, [&](const ReadModel& m, const AsOf& a) -> Result<Json> {
       return ToJson(m.search.Duplicates(a));
     });
+  }
+  if (k == "rules") return RulesView(engine, at);
+  if (k == "automation") {
+    if (q.record.find('/') == std::string::npos) {
+      return Status::InvalidArgument("record: name it as type/id, e.g. deal/D-3");
+    }
+    return AutomationView(engine, at, q.record, q.limit);
   }
   return Status::InvalidArgument("kind: '" + k + "' is not a query; the queries are " + KnownKinds());
 }

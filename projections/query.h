@@ -17,6 +17,8 @@
 //   history     record
 //   search      text, record_type (contact|company|""), limit (default 20)
 //   duplicates  —
+//   rules       — (the rule set in the view; projections/automation_queries.h)
+//   automation  record, limit (default 50): automatic actions on a record and why
 // Every kind takes `view` (now, recorded as of an instant, or effective as of an instant).
 #pragma once
 

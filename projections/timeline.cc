@@ -228,6 +228,11 @@ void TimelineProjection::Apply(const events::EventView& e) {
       }
       break;
     }
+    case fb::Payload::NotificationSent: {  // on the timeline of what it is about
+      auto* p = e.payload_as<fb::NotificationSent>();
+      if (TypeCode(Str(p->record_type())) != 0) Add(Key(Str(p->record_type()), Str(p->record_id())), e);
+      break;
+    }
     case fb::Payload::ContractStarted: {
       auto* p = e.payload_as<fb::ContractStarted>();
       Add(Key("company", Str(p->company_id())), e);

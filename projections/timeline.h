@@ -32,7 +32,8 @@ class TimelineProjection final : public Projection {
  public:
   TimelineProjection() = default;
   std::string_view name() const override { return "timeline"; }
-  uint32_t version() const override { return 1; }
+  // 2: notifications join the timeline of the record they are about.
+  uint32_t version() const override { return 2; }
   void Apply(const events::EventView& e) override;
   void Serialize(BinaryWriter* w) const override;
   bool Deserialize(BinaryReader* r) override;

@@ -20,6 +20,7 @@
 #include "domain/token.h"
 #include "events/event_log.h"
 #include "projections/engine.h"
+#include "server/automation_scheduler.h"
 #include "server/log_line.h"
 #include "server/server.h"
 
@@ -37,6 +38,8 @@ struct Args {
               admin_email = "admin@example.com";
   uint64_t snapshot_every = 1'000'000;
   int idle_timeout_s = 300, hello_timeout_s = 10, shutdown_grace_s = 10;
+  int automation_interval_s = 60;
+  bool no_automation = false;
 };
 
 int Fail(const Status& s, const std::string& what) {
@@ -140,6 +143,11 @@ int main(int argc, char** argv) {
                  "Directory under which admins may take backups over the protocol (`rapport --connect ... "
                  "backup NAME`); without it such backups are refused")
       ->type_name("DIR");
+  app.add_option("--automation-interval", a.automation_interval_s,
+                 "Seconds between evaluations of time rules (event rules fire as events arrive)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  app.add_flag("--no-automation", a.no_automation, "Do not run automation rules in this process");
   app.add_option("--log-level", a.log_level, "debug, info, warn or error")->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   auto* first = app.add_option_group("first start", "Used only when the data directory is empty");
@@ -216,12 +224,23 @@ int main(int argc, char** argv) {
   rapport::server::Server server(log.get(), service->get(), engine->get(), so);
   s = server.Start();
   if (!s.ok()) return Fail(s, "cannot listen");
+  std::unique_ptr<rapport::server::AutomationScheduler> automation;
+  if (!a.no_automation) {
+    rapport::projections::AutomationOptions ao;
+    ao.checkpoint_path = log->dir() + "/automation.checkpoint";
+    rapport::server::SchedulerOptions sched;
+    sched.timer_interval = std::chrono::seconds(a.automation_interval_s);
+    automation = std::make_unique<rapport::server::AutomationScheduler>(log.get(), service->get(), engine->get(), ao, sched);
+    automation->Start();
+    LogLine(LogLevel::kInfo, "automation running", {{"timer_interval_s", std::to_string(a.automation_interval_s)}});
+  }
   LogLine(LogLevel::kInfo, "listening",
           {{"addr", so.host + ":" + std::to_string(server.port())}, {"pid", std::to_string(::getpid())}});
 
   int sig = 0;
   sigwait(&signals, &sig);
   LogLine(LogLevel::kInfo, "signal received", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  if (automation) automation->Stop();
   server.Shutdown();
   s = (*engine)->Close();
   if (!s.ok()) LogLine(LogLevel::kWarn, "read-model snapshot at shutdown failed", {{"error", s.ToString()}});

@@ -311,6 +311,30 @@ TEST_CASE("conditions compare money numbers text lists and event fields", "[doma
   CHECK(holds("event.fields.size", ">", "99"));  // numbers compare as numbers
   CHECK_FALSE(holds("event.fields.city", "set", ""));
   CHECK(holds("id", "=", "D-1"));
+  // Instants compare as instants (not as the day they fall on).
+  deal.Set("due", InstantValue(1'772'442'000'000'000));  // 2026-03-02T09:00:00Z
+  CHECK(holds("due", "<", "2026-03-02T10:00:00Z"));
+  CHECK_FALSE(holds("due", "<", "2026-03-02T08:00:00Z"));
+}
+
+TEST_CASE("money in another currency compares in the home currency", "[domain][automation]") {
+  RecordState deal;
+  deal.type = "deal";
+  deal.id = "D-1";
+  deal.Set("amount", MoneyValue(30'000'00, "USD"));
+  ExchangeRates rates("EUR");
+  rates.Set("USD", 0, 900'000'000);  // 1 USD = 0.90 EUR from 1970 on
+  fb::RuleDefinitionT d;
+  d.conditions.push_back(Cond("amount", ">=", "25000 EUR"));
+  TriggerFacts f;
+  f.record = &deal;
+  f.home_currency = "EUR";
+  CHECK_FALSE(ConditionsHold(d, f));  // no rates: never
+  f.rates = &rates;
+  f.day = 20000;
+  CHECK(ConditionsHold(d, f));  // 27,000 EUR
+  d.conditions[0]->value = "28000 EUR";
+  CHECK_FALSE(ConditionsHold(d, f));
 }
 
 TEST_CASE("planned actions carry the rule the trigger and a stable command id", "[domain][automation]") {

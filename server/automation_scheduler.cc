@@ -1,0 +1,70 @@
+#include "server/automation_scheduler.h"
+
+#include "server/log_line.h"
+
+namespace rapport::server {
+namespace {
+
+bool Report(const char* what, const Result<projections::AutomationReport>& r) {
+  if (!r.ok()) {
+    LogLine(LogLevel::kError, "automation round failed", {{"what", what}, {"error", r.status().ToString()}});
+    return false;
+  }
+  if (r->firings > 0 || r->actions_run > 0) {
+    LogLine(LogLevel::kInfo, "automation",
+            {{"what", what},
+             {"firings", std::to_string(r->firings)},
+             {"actions_run", std::to_string(r->actions_run)},
+             {"actions_repeated", std::to_string(r->actions_repeated)},
+             {"position", std::to_string(r->to_position)}});
+  }
+  for (const auto& p : r->problems) LogLine(LogLevel::kWarn, "automation action refused", {{"problem", p}});
+  return true;
+}
+
+}  // namespace
+
+AutomationScheduler::AutomationScheduler(events::EventLog* log, domain::CommandService* service,
+                                         projections::ProjectionEngine* engine,
+                                         projections::AutomationOptions runner_options, SchedulerOptions options)
+    : log_(log), runner_(log, service, engine, std::move(runner_options)), options_(options) {
+  if (options_.clock == nullptr) options_.clock = SystemClock();
+}
+
+AutomationScheduler::~AutomationScheduler() { Stop(); }
+
+void AutomationScheduler::Start() {
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void AutomationScheduler::Stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void AutomationScheduler::Loop() {
+  auto next_timers = std::chrono::steady_clock::now();  // at once on start: missed windows fire
+  while (!stop_) {
+    auto cp = runner_.Checkpoint();
+    uint64_t seen = cp.ok() ? *cp : 0;
+    if (log_->LastPosition() <= seen) {
+      // Wake for new events, the next timer round or Stop(), whichever comes first.
+      auto wait = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(next_timers - std::chrono::steady_clock::now()),
+                           std::chrono::milliseconds(200));
+      if (wait.count() > 0) log_->WaitForEvents(seen, wait);
+    }
+    if (stop_) break;
+    bool ok = true;
+    if (log_->LastPosition() > seen) ok = Report("events", runner_.RunEvents(options_.clock->NowMicros()));
+    if (std::chrono::steady_clock::now() >= next_timers) {
+      ok = Report("timers", runner_.RunTimers(options_.clock->NowMicros())) && ok;
+      next_timers = std::chrono::steady_clock::now() + options_.timer_interval;
+    }
+    ++rounds_;
+    // After a failure (the disk, say), wait a little before trying again.
+    for (int i = 0; !ok && i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+}  // namespace rapport::server

@@ -1,0 +1,49 @@
+// AutomationScheduler: rapportd's automation thread. It follows the log and fires event
+// rules shortly after each append, and evaluates time rules every `timer_interval`
+// (projections/automation_runner.h has the semantics and the exactly-once argument).
+// Refused actions and failures are logged, never fatal: the next round tries again.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "projections/automation_runner.h"
+
+namespace rapport::server {
+
+struct SchedulerOptions {
+  // How often time rules are evaluated. Default: 60 s
+  std::chrono::milliseconds timer_interval{60'000};
+  // The clock automation acts at (tests inject one). Default: the system clock
+  Clock* clock = nullptr;
+};
+
+class AutomationScheduler {
+ public:
+  AutomationScheduler(events::EventLog* log, domain::CommandService* service, projections::ProjectionEngine* engine,
+                      projections::AutomationOptions runner_options, SchedulerOptions options);
+  ~AutomationScheduler();  // Stop()s
+
+  void Start();
+  // Finishes the round in progress and joins the thread.
+  void Stop();
+
+  // Rounds completed (for tests and stats).
+  uint64_t rounds() const { return rounds_.load(); }
+
+ private:
+  void Loop();
+
+  events::EventLog* log_;
+  projections::AutomationRunner runner_;
+  SchedulerOptions options_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> rounds_{0};
+  std::thread thread_;
+};
+
+}  // namespace rapport::server
