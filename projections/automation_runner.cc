@@ -41,6 +41,18 @@ std::string Problem(const domain::Firing& f, const RecordState& subject, size_t 
          domain::RuleActionKindName(kind) + "): " + std::string(StatusCodeName(s.code())) + ": " + s.message();
 }
 
+// Whether a rule looks at the triggering event's payload (conditions on event fields, or a
+// contact made from a form): rendering it is the dearest part of testing a rule.
+bool NeedsPayload(const fb::RuleDefinitionT& d) {
+  for (const auto& c : d.conditions) {
+    if (c->field.rfind("event.", 0) == 0) return true;
+  }
+  for (const auto& a : d.actions) {
+    if (a->kind == fb::RuleActionKind::CreateContact) return true;
+  }
+  return false;
+}
+
 bool ActsOnContact(fb::RuleActionKind k) {
   return k == fb::RuleActionKind::AssignOwner || k == fb::RuleActionKind::SetLifecycle ||
          k == fb::RuleActionKind::AddTag || k == fb::RuleActionKind::RemoveTag;
@@ -84,6 +96,7 @@ Status AutomationRunner::LoadCheckpoint() {
   if (!in) return Status::Ok();  // never ran: start at the beginning
   std::string text;
   std::getline(in, text);
+  if (text.empty()) return Status::Ok();  // cut short by a crash: start over (firings are recorded)
   char* end = nullptr;
   unsigned long long p = std::strtoull(text.c_str(), &end, 10);
   if (text.empty() || end == text.c_str() || *end != '\0') {
@@ -92,17 +105,24 @@ Status AutomationRunner::LoadCheckpoint() {
                               "and actions already run are recognised)");
   }
   checkpoint_ = std::min<uint64_t>(p, log_->LastPosition());
+  saved_checkpoint_ = checkpoint_;
   return Status::Ok();
 }
 
-Status AutomationRunner::SaveCheckpoint(uint64_t position) {
+Status AutomationRunner::SaveCheckpoint(uint64_t position, bool force) {
   checkpoint_ = position;
-  if (options_.checkpoint_path.empty()) return Status::Ok();
+  if (options_.checkpoint_path.empty() || position == saved_checkpoint_) return Status::Ok();
+  auto t = std::chrono::steady_clock::now();
+  if (!force && t - last_save_ < options_.checkpoint_interval) return Status::Ok();
+  last_save_ = t;
+  saved_checkpoint_ = position;
   std::string tmp = options_.checkpoint_path + ".tmp";
   std::string text = std::to_string(position) + "\n";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IOError("cannot write " + tmp + ": " + std::strerror(errno));
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  // No fsync: a checkpoint only saves reading; one lost or cut short by a crash is read as an
+  // earlier position, and the firings since are found recorded (RuleFired).
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), options_.checkpoint_path.c_str()) != 0) {
     return Status::IOError("cannot replace " + options_.checkpoint_path + ": " + std::strerror(errno));
@@ -189,18 +209,30 @@ Result<AutomationReport> AutomationRunner::RunEvents(Micros now) {
       Status s = HandleEvent(e.view(), now, &report);
       if (!s.ok()) {
         // Everything before this event is handled; it is tried again next time.
-        Status saved = SaveCheckpoint(done);
+        Status saved = SaveCheckpoint(done, true);
         report.to_position = done;
         return saved.ok() ? s : saved;
       }
       done = e.view().position();
       ++report.events_scanned;
     }
-    RAPPORT_RETURN_IF_ERROR(SaveCheckpoint(done));
+    RAPPORT_RETURN_IF_ERROR(SaveCheckpoint(done, false));
     if (options_.progress) options_.progress(done, log_->LastPosition());
   }
+  RAPPORT_RETURN_IF_ERROR(SaveCheckpoint(done, options_.checkpoint_interval.count() == 0));
   report.to_position = done;
   return report;
+}
+
+Status AutomationRunner::Flush() { return SaveCheckpoint(checkpoint_, true); }
+
+const domain::Directory& AutomationRunner::CurrentDirectory() {
+  uint64_t g = service_->directory_generation();
+  if (!directory_ || g != directory_generation_) {
+    directory_generation_ = g;  // read before the copy: a change meanwhile is seen next time
+    directory_ = std::make_unique<domain::Directory>(service_->directory());
+  }
+  return *directory_;
 }
 
 Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, AutomationReport* report) {
@@ -238,15 +270,21 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
       continue;
     }
     if (!then) {
-      auto r = RecordAt(e.stream(), e.stream_version());
-      if (!r.ok()) return r.status();
-      then = std::move(*r);
-      payload = nlohmann::json(events::PayloadToJson(e));
+      if (e.stream_version() == 1) {  // a creation: the record is this event alone
+        RecordState r;
+        RAPPORT_RETURN_IF_ERROR(domain::Apply(e, &r));
+        then = std::move(r);
+      } else {
+        auto r = RecordAt(e.stream(), e.stream_version());
+        if (!r.ok()) return r.status();
+        then = std::move(*r);
+      }
     }
+    if (!payload && NeedsPayload(def)) payload = nlohmann::json(events::PayloadToJson(e));
     domain::TriggerFacts facts;
     facts.record = &*then;
-    facts.event = &*payload;
-    domain::Directory dir = service_->directory();
+    facts.event = payload ? &*payload : nullptr;
+    const domain::Directory& dir = CurrentDirectory();
     facts.home_currency = dir.home_currency();
     facts.rates = &dir.rates();
     facts.day = static_cast<int32_t>(e.occurred_at_us() / kMicrosPerDay);
@@ -266,7 +304,7 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
     } else if (current.status().code() != StatusCode::kNotFound) {
       return current.status();
     }
-    RAPPORT_RETURN_IF_ERROR(Fire(rule, f, std::move(subject), &*payload, now, report));
+    RAPPORT_RETURN_IF_ERROR(Fire(rule, f, std::move(subject), payload ? &*payload : nullptr, now, report));
   }
   return Status::Ok();
 }
@@ -522,7 +560,7 @@ Result<AutomationReport> AutomationRunner::RunTimers(Micros now) {
         if (IsStoreError(record.status())) return record.status();
         continue;  // gone since the projection saw it
       }
-      domain::Directory dir = service_->directory();
+      const domain::Directory& dir = CurrentDirectory();
       domain::TriggerFacts facts;
       facts.record = &*record;
       facts.home_currency = dir.home_currency();

@@ -25,6 +25,7 @@
 // Thread safety: one call at a time (rapportd runs one runner in one thread).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -51,6 +52,10 @@ struct AutomationOptions {
   Micros lead_lookback = 30 * kMicrosPerDay;
   // Called after each batch with (position handled, last position).
   std::function<void(uint64_t, uint64_t)> progress;
+  // The checkpoint file is rewritten at most this often (and by Flush()); 0: after every
+  // batch and at the end of every RunEvents. It is never fsynced: losing it only costs
+  // reading again. Default: 0 (rapportd: 1 s)
+  std::chrono::milliseconds checkpoint_interval{0};
 };
 
 struct AutomationReport {
@@ -82,10 +87,14 @@ class AutomationRunner {
 
   // The last position RunEvents has handled.
   Result<uint64_t> Checkpoint();
+  // Writes the checkpoint now (rapportd at shutdown).
+  Status Flush();
 
  private:
   Status LoadCheckpoint();
-  Status SaveCheckpoint(uint64_t position);
+  Status SaveCheckpoint(uint64_t position, bool force);
+  // The service's directory, copied again only when it changed.
+  const domain::Directory& CurrentDirectory();
   // The rule records as of `position` (all rule streams replayed up to it).
   Result<std::map<std::string, domain::RecordState>> ReadRules(uint64_t position) const;
   void IndexRules();
@@ -110,6 +119,10 @@ class AutomationRunner {
   std::map<std::string, domain::RecordState> rules_;              // rule id -> record
   std::multimap<std::string, std::string> event_rules_;           // event type -> enabled rule ids
   std::string mine_subject_type_, mine_subject_id_;               // what the current firing acts on
+  uint64_t saved_checkpoint_ = 0;
+  std::chrono::steady_clock::time_point last_save_{};
+  std::unique_ptr<domain::Directory> directory_;
+  uint64_t directory_generation_ = 0;
 };
 
 }  // namespace rapport::projections

@@ -40,7 +40,11 @@ void AutomationScheduler::Start() {
 
 void AutomationScheduler::Stop() {
   stop_ = true;
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+    Status s = runner_.Flush();
+    if (!s.ok()) LogLine(LogLevel::kWarn, "automation checkpoint not saved", {{"error", s.ToString()}});
+  }
 }
 
 void AutomationScheduler::Loop() {
@@ -53,10 +57,22 @@ void AutomationScheduler::Loop() {
       auto wait = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(next_timers - std::chrono::steady_clock::now()),
                            std::chrono::milliseconds(200));
       if (wait.count() > 0) log_->WaitForEvents(seen, wait);
+      if (log_->LastPosition() <= seen) {
+        // Idle: save the checkpoint the busy rounds only saved once a second.
+        Status s = runner_.Flush();
+        if (!s.ok()) LogLine(LogLevel::kWarn, "automation checkpoint not saved", {{"error", s.ToString()}});
+      }
     }
     if (stop_) break;
     bool ok = true;
-    if (log_->LastPosition() > seen) ok = Report("events", runner_.RunEvents(options_.clock->NowMicros()));
+    if (log_->LastPosition() > seen) {
+      // Let a burst of appends gather: one round over many events costs less than many
+      // rounds over one each, and a rule firing a moment later changes nothing.
+      for (int i = 0; i < options_.gather.count() / 5 && !stop_ && log_->LastPosition() - seen < 512; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      ok = Report("events", runner_.RunEvents(options_.clock->NowMicros()));
+    }
     if (std::chrono::steady_clock::now() >= next_timers) {
       ok = Report("timers", runner_.RunTimers(options_.clock->NowMicros())) && ok;
       next_timers = std::chrono::steady_clock::now() + options_.timer_interval;

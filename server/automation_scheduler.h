@@ -20,6 +20,9 @@ struct SchedulerOptions {
   std::chrono::milliseconds timer_interval{60'000};
   // The clock automation acts at (tests inject one). Default: the system clock
   Clock* clock = nullptr;
+  // After new events arrive, wait up to this long for more before a round (fewer, larger
+  // rounds under load). Default: 20 ms
+  std::chrono::milliseconds gather{20};
 };
 
 class AutomationScheduler {

@@ -228,6 +228,7 @@ int main(int argc, char** argv) {
   if (!a.no_automation) {
     rapport::projections::AutomationOptions ao;
     ao.checkpoint_path = log->dir() + "/automation.checkpoint";
+    ao.checkpoint_interval = std::chrono::seconds(1);
     rapport::server::SchedulerOptions sched;
     sched.timer_interval = std::chrono::seconds(a.automation_interval_s);
     automation = std::make_unique<rapport::server::AutomationScheduler>(log.get(), service->get(), engine->get(), ao, sched);

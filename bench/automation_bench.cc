@@ -1,0 +1,227 @@
+// Does automation slow appends? Durable CreateContact commands through CommandService from
+// several threads, with rapportd's automation thread off, then with 50 active rules and the
+// thread running (as rapportd runs it), alternated so the machine's noise hits both alike.
+//
+//   rapport-bench-automation --dir build/bench-automation [--commands 30000] [--threads 8] [--pairs 3]
+//
+// The rules: 20 on ContactCreated whose conditions hold for no contact here (each still
+// replays the contact and renders the event to test them), 2 on ContactCreated that fire for
+// about 1 contact in 100 (a task and a tag: their own appends compete with the clients'), 20 on
+// event types the load does not produce, and 8 time rules evaluated every second.
+// Prints Markdown for docs/benchmarks.md.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "domain/command_service.h"
+#include "domain/rules.h"
+#include "projections/engine.h"
+#include "server/automation_scheduler.h"
+#include "server/log_line.h"
+
+using namespace rapport;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+void Die(const Status& s, const char* what) {
+  if (s.ok()) return;
+  std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
+  std::exit(1);
+}
+
+template <typename T>
+fb::CommandT Cmd(T body) {
+  fb::CommandT c;
+  c.body.Set(std::move(body));
+  return c;
+}
+
+std::unique_ptr<fb::RuleConditionT> Cond(std::string field, std::string op, std::string value) {
+  auto c = std::make_unique<fb::RuleConditionT>();
+  c->field = std::move(field);
+  c->op = std::move(op);
+  c->value = std::move(value);
+  return c;
+}
+
+std::unique_ptr<fb::RuleActionT> Act(fb::RuleActionKind kind, std::string text, std::string assignee) {
+  auto a = std::make_unique<fb::RuleActionT>();
+  a->kind = kind;
+  a->text = std::move(text);
+  a->assignee = std::move(assignee);
+  a->tag = "hot";
+  return a;
+}
+
+std::vector<fb::RuleDefinitionT> FiftyRules(bool firing) {
+  std::vector<fb::RuleDefinitionT> out;
+  for (int i = 0; i < 20; ++i) {  // tested on every contact, never hold
+    fb::RuleDefinitionT d;
+    d.name = "Trade fair lead " + std::to_string(i);
+    d.trigger = fb::RuleTrigger::Event;
+    d.event_type = "ContactCreated";
+    d.conditions.push_back(Cond("source", "=", "trade fair " + std::to_string(i)));
+    d.actions.push_back(Act(fb::RuleActionKind::CreateTask, "Call {name}", "U-2"));
+    out.push_back(std::move(d));
+  }
+  for (int i = 0; i < 2; ++i) {  // about 1 in 100 contacts
+    fb::RuleDefinitionT d;
+    d.name = "Lucky contact " + std::to_string(i);
+    d.trigger = fb::RuleTrigger::Event;
+    d.event_type = "ContactCreated";
+    // "17x" matches C17x, C117x, ...: about 1 contact in 100. Without --firing, nothing.
+    d.conditions.push_back(Cond("last_name", "contains", firing ? std::to_string(i) + "7x" : "never"));
+    d.actions.push_back(Act(i == 0 ? fb::RuleActionKind::CreateTask : fb::RuleActionKind::AddTag, "Call {name}", "U-2"));
+    out.push_back(std::move(d));
+  }
+  const char* others[] = {"DealStageMoved", "DealWon", "DealLost", "TicketOpened", "FormSubmitted"};
+  for (int i = 0; i < 20; ++i) {  // event types the load does not produce
+    fb::RuleDefinitionT d;
+    d.name = "Other " + std::to_string(i);
+    d.trigger = fb::RuleTrigger::Event;
+    d.event_type = others[i % 5];
+    d.actions.push_back(Act(fb::RuleActionKind::Notify, "{name} changed", "U-2"));
+    out.push_back(std::move(d));
+  }
+  fb::RuleTrigger timers[] = {fb::RuleTrigger::DealIdle,      fb::RuleTrigger::CloseDateNear,
+                              fb::RuleTrigger::RenewalNear,   fb::RuleTrigger::TaskOverdue,
+                              fb::RuleTrigger::TicketWaiting, fb::RuleTrigger::LeadUncontacted,
+                              fb::RuleTrigger::DealIdle,      fb::RuleTrigger::TaskOverdue};
+  for (int i = 0; i < 8; ++i) {
+    fb::RuleDefinitionT d;
+    d.name = "Timer " + std::to_string(i);
+    d.trigger = timers[i];
+    d.wait_minutes = 14 * 24 * 60;
+    d.actions.push_back(Act(fb::RuleActionKind::Notify, "{name} needs attention", "U-2"));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rapport automation benchmark: appends with and without 50 active rules"};
+  std::string dir = "build/bench-automation";
+  int commands = 30000, threads = 8, pairs = 3;
+  bool firing = true;
+  app.add_option("--dir", dir, "Scratch data directory (wiped)");
+  app.add_option("--commands", commands, "CreateContact commands per measurement");
+  app.add_option("--threads", threads, "Client threads");
+  app.add_option("--pairs", pairs, "Measurements without and with rules, alternated");
+  app.add_option("--firing", firing, "Whether 2 of the rules fire (for about 1 contact in 100 each)");
+  CLI11_PARSE(app, argc, argv);
+  server::SetLogLevel(server::LogLevel::kWarn);
+  std::filesystem::remove_all(dir);
+
+  events::LogOptions lo;
+  lo.dir = dir;
+  std::unique_ptr<events::EventLog> log;
+  Die(events::EventLog::Open(lo, &log), "open");
+  auto service = domain::CommandService::Open(log.get());
+  Die(service.status(), "service");
+  Micros now = SystemClock()->NowMicros();
+  {
+    fb::CreateWorkspaceT w;
+    w.name = "Bench";
+    w.home_currency = "EUR";
+    w.admin_user_id = "U-1";
+    w.admin_name = "Admin";
+    w.admin_email = "admin@bench.example";
+    Die((*service)->Execute(domain::Actor::System(), Cmd(std::move(w)), now).status(), "workspace");
+  }
+  auto admin = (*service)->ActorFor("U-1");
+  Die(admin.status(), "admin");
+  {
+    fb::CreateUserT u;
+    u.user_id = "U-2";
+    u.name = "Rep";
+    u.email = "rep@bench.example";
+    u.role = fb::Role::Rep;
+    Die((*service)->Execute(*admin, Cmd(std::move(u)), now).status(), "user");
+  }
+  auto engine = projections::ProjectionEngine::Open(log.get());
+  Die(engine.status(), "engine");
+  Die((*engine)->CatchUp(), "catch up");
+  (*engine)->StartFollowing();
+
+  std::atomic<int> serial{0};
+  auto measure = [&]() {
+    std::atomic<int> next{0};
+    auto t0 = SteadyClock::now();
+    std::vector<std::thread> ts;
+    for (int t = 0; t < threads; ++t) {
+      ts.emplace_back([&] {
+        for (int i = next++; i < commands; i = next++) {
+          fb::CreateContactT c;
+          c.first_name = "Bench";
+          c.last_name = "C" + std::to_string(serial++) + "x";
+          Die((*service)->Execute(*admin, Cmd(std::move(c)), SystemClock()->NowMicros()).status(), "execute");
+        }
+      });
+    }
+    for (auto& t : ts) t.join();
+    return commands / Seconds(SteadyClock::now() - t0);
+  };
+
+  bool rules_defined = false;
+  std::vector<double> off, on;
+
+  for (int p = 0; p < pairs; ++p) {
+    off.push_back(measure());
+    if (!rules_defined) {
+      for (auto& d : FiftyRules(firing)) {
+        fb::DefineRuleT r;
+        r.definition = std::make_unique<fb::RuleDefinitionT>(std::move(d));
+        Die((*service)->Execute(*admin, Cmd(std::move(r)), SystemClock()->NowMicros()).status(), "rule");
+      }
+      rules_defined = true;
+    }
+    projections::AutomationOptions ao;
+    ao.checkpoint_path = dir + "/automation.checkpoint";
+    ao.checkpoint_interval = std::chrono::seconds(1);  // as rapportd
+    server::SchedulerOptions so;
+    so.timer_interval = std::chrono::seconds(1);
+    server::AutomationScheduler scheduler(log.get(), service->get(), engine->get(), ao, so);
+    // Start with automation caught up, so the measurement sees its steady state.
+    scheduler.Start();
+    while (true) {  // the checkpoint file lags by up to a second: wait for it
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::ifstream in(ao.checkpoint_path);
+      uint64_t cp = 0;
+      in >> cp;
+      if (cp >= log->LastPosition()) break;
+    }
+
+    on.push_back(measure());
+    scheduler.Stop();
+  }
+  (*engine)->StopFollowing();
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  double a = median(off), b = median(on);
+  std::printf("| Durable CreateContact, %d threads, in-process | commands/s (median of %d) | ratio |\n", threads, pairs);
+  std::printf("|---|---|---|\n");
+  std::printf("| automation off | %.0f | 1.00 |\n", a);
+  std::printf("| 50 active rules%s, automation thread running | %.0f | %.2f |\n",
+              firing ? " (2 firing for ~1 contact in 100)" : " (none firing)", b, b / a);
+  std::printf("\nEach measurement: %d commands. Without: ", commands);
+  for (double x : off) std::printf("%.0f ", x);
+  std::printf("/ with: ");
+  for (double x : on) std::printf("%.0f ", x);
+  std::printf("(commands/s)\n");
+
+  Die(log->Close(), "close");
+  return 0;
+}
