@@ -429,7 +429,7 @@ Json ReportJson(const projections::AutomationReport& r) {
               {"firings", r.firings},                {"firings_repeated", r.firings_repeated},
               {"actions_run", r.actions_run},
               {"actions_repeated", r.actions_repeated}, {"actions_skipped", r.actions_skipped},
-              {"problems", r.problems}};
+              {"problems", r.problems}, {"problem_count", r.problem_count}};
 }
 
 int RunAutomation(const GlobalOptions& g, const RunArgs& a) {
@@ -475,8 +475,9 @@ int RunAutomation(const GlobalOptions& g, const RunArgs& a) {
   projections::AutomationReport total;
   auto from = runner.Checkpoint();
   if (!from.ok()) return ReportError(g, from.status());
+  const Micros real_now = SystemClock()->NowMicros();  // event rules act now, whatever --until says
   if (a.only != "timers") {
-    auto r = runner.RunEvents(now);
+    auto r = runner.RunEvents(real_now);
     if (tty) std::cerr << "\r\033[K" << std::flush;
     if (!r.ok()) return ReportError(g, r.status().WithContext("automation run"));
     total += *r;
@@ -487,7 +488,7 @@ int RunAutomation(const GlobalOptions& g, const RunArgs& a) {
     total += *r;
     // What the time rules appended may trigger event rules.
     if (a.only != "timers") {
-      auto more = runner.RunEvents(now);
+      auto more = runner.RunEvents(real_now);
       if (!more.ok()) return ReportError(g, more.status().WithContext("automation run"));
       total += *more;
     }
@@ -511,8 +512,10 @@ int RunAutomation(const GlobalOptions& g, const RunArgs& a) {
     std::cout << "  " << total.firings << " rule firing(s), " << total.actions_run << " action(s) run, "
               << total.actions_skipped << " with nothing to do; " << total.firings_repeated
               << " firing(s) found done before, " << total.actions_repeated << " action(s) found done before\n";
-    if (!total.problems.empty()) {
-      std::cout << "  " << total.problems.size() << " action(s) refused (the rest of their rule's actions skipped):\n";
+    if (total.problem_count > 0) {
+      std::cout << "  " << total.problem_count << " problem(s) (a refused action skips the rest of its rule's actions)"
+                << (total.problem_count > total.problems.size() ? "; the first " + std::to_string(total.problems.size()) : "")
+                << ":\n";
       for (const auto& p : total.problems) std::cout << "    " << p << "\n";
     }
   }

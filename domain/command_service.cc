@@ -252,6 +252,10 @@ Result<fb::CommandResultT> CommandService::Execute(const Actor& actor, const fb:
   if (!events::IsPrintableToken(command_id, 128)) {
     return Status::InvalidArgument("command_id must be 1 to 128 printable bytes");
   }
+  // Automation's ids say which rule fired for what: nobody else may take one in advance.
+  if (command_id.rfind("auto-", 0) == 0 && !(actor.system && actor.id == kAutomationActor)) {
+    return Status::InvalidArgument("command_id: ids starting with 'auto-' belong to automation; choose another");
+  }
   Micros occurred_at = command.occurred_at_us == 0 ? now : command.occurred_at_us;
   if (occurred_at < 0 || occurred_at > now + options_.max_future_occurred_at) {
     return Status::InvalidArgument("occurred_at " + FormatIso8601(occurred_at) +

@@ -88,11 +88,15 @@ Result<Decision> TagRecord(Env& env, const fb::TagRecordT& c) {
     return Status::InvalidArgument("record_type: tags belong to contacts and companies, not '" + c.record_type + "'");
   }
   if (c.add.empty() && c.remove.empty()) return Status::InvalidArgument("add or remove: name a tag");
+  if (c.add.size() > 100 || c.remove.size() > 100) return Status::InvalidArgument("add, remove: at most 100 tags each");
   auto r = env.Live(c.record_type, c.record_id, "record_id");
   if (!r.ok()) return r.status();
+  RAPPORT_RETURN_IF_ERROR(RequireCanChange(env.actor, **r, env.dir));
   std::vector<std::string> tags = (*r)->List("tags");
+  if (tags.size() > 1000) return Status::FailedPrecondition((*r)->Name() + " has too many tags to change");
   auto find = [&](const std::string& tag) {
-    return std::find_if(tags.begin(), tags.end(), [&](const std::string& t) { return FoldName(t) == FoldName(tag); });
+    std::string folded = FoldName(tag);
+    return std::find_if(tags.begin(), tags.end(), [&](const std::string& t) { return FoldName(t) == folded; });
   };
   for (const auto& t : c.add) {
     RAPPORT_RETURN_IF_ERROR(ValidateTag(t, "add"));
@@ -265,7 +269,15 @@ Result<Decision> RecordFiring(Env& env, const fb::RecordFiringT& c) {
   e.actions_run = c.actions_run;
   e.actions_repeated = c.actions_repeated;
   e.actions_skipped = c.actions_skipped;
-  for (const auto& p : c.problems) e.problems.push_back(p.size() > 1000 ? p.substr(0, 1000) : p);
+  for (const auto& p : c.problems) {
+    std::string cut = p;
+    size_t n = 1000;
+    if (cut.size() > n) {
+      while (n > 0 && (static_cast<unsigned char>(cut[n]) & 0xC0) == 0x80) --n;
+      cut.resize(n);
+    }
+    e.problems.push_back(std::move(cut));
+  }
   env.EmitNew(kFiring, *id, std::move(e));
   return env.Done(kFiring, *id);
 }

@@ -11,6 +11,13 @@ namespace {
 
 using Planned = Result<std::optional<fb::CommandT>>;
 
+// `s` cut to at most `n` bytes without splitting a UTF-8 character.
+void Cut(std::string* s, size_t n) {
+  if (s->size() <= n) return;
+  while (n > 0 && (static_cast<unsigned char>((*s)[n]) & 0xC0) == 0x80) --n;
+  s->resize(n);
+}
+
 // The action does not apply here: nothing to run.
 Planned Skip() { return std::optional<fb::CommandT>(); }
 
@@ -171,7 +178,7 @@ Planned PlanRenewal(const PlanInput& in, const RecordState& contract) {
   }
   fb::OpenDealT d;
   d.name = "Renewal: " + NameOf(*deal);
-  if (d.name.size() > 200) d.name.resize(200);
+  Cut(&d.name, 200);
   d.pipeline_id = deal->Text("pipeline_id");
   d.stage_id = pipeline->stages.front().id;
   const Value& amount = contract.Get("amount").kind == ValueKind::Money ? contract.Get("amount") : deal->Get("amount");
@@ -204,7 +211,7 @@ Result<std::optional<fb::CommandT>> PlanAction(const PlanInput& in) {
       if (!who.ok()) return who.status();
       fb::CreateTaskT t;
       t.title = Render(a.text, s, *in.rule, dir);
-      if (t.title.size() > 300) t.title.resize(300);
+      Cut(&t.title, 300);
       t.notes = "Created by rule " + in.firing->rule_id + " (" + in.rule->name + ")";
       t.due_us = in.firing->at + a.due_minutes * 60 * kMicrosPerSecond;
       t.assignee_id = *who;
@@ -218,7 +225,7 @@ Result<std::optional<fb::CommandT>> PlanAction(const PlanInput& in) {
       fb::SendNotificationT n;
       n.recipient_ids = {*who};
       n.message = Render(a.text, s, *in.rule, dir);
-      if (n.message.size() > 1000) n.message.resize(1000);
+      Cut(&n.message, 1000);
       n.record_type = s.type;
       n.record_id = s.id;
       return With(in, std::move(n));
@@ -254,7 +261,7 @@ Result<std::optional<fb::CommandT>> PlanAction(const PlanInput& in) {
       c.contact_id = s.id;
       c.stage = a.lifecycle;
       c.reason = "rule " + in.firing->rule_id + ": " + in.rule->name;
-      if (c.reason.size() > 500) c.reason.resize(500);
+      Cut(&c.reason, 500);
       return With(in, std::move(c));
     }
     case fb::RuleActionKind::AddTag:

@@ -257,6 +257,19 @@ bool Compare(const std::string& op, const Operand& a, const Operand& b) {
 Status CheckAction(const fb::RuleActionT& a, const std::string& at, const std::string& record_type,
                    fb::RuleTrigger trigger, const std::string& event_type, bool after_create_contact,
                    const Directory& dir) {
+  // Every field bounded, whatever the kind uses: a rule is read again for every event.
+  RAPPORT_RETURN_IF_ERROR(ValidateText(a.text, at + "text", 1000, false));
+  for (auto [value, name] : {std::pair{&a.assignee, "assignee"}, {&a.routing, "routing"}, {&a.team_id, "team_id"},
+                             {&a.tag, "tag"}}) {
+    RAPPORT_RETURN_IF_ERROR(ValidateText(*value, at + name, 100, false));
+  }
+  if (a.due_minutes > 3660LL * 24 * 60) return Status::InvalidArgument(at + "due_minutes: at most 10 years");
+  if (static_cast<int>(a.priority) > static_cast<int>(fb::Priority::MAX)) {
+    return Status::InvalidArgument(at + "priority: one of " + PriorityNames());
+  }
+  if (static_cast<int>(a.lifecycle) > static_cast<int>(fb::Lifecycle::MAX)) {
+    return Status::InvalidArgument(at + "lifecycle: one of " + LifecycleNames());
+  }
   // The record an action changes: activities act on their contact.
   std::string target = after_create_contact ? std::string(kContact) : record_type;
   if (target == kActivity) target = std::string(kContact);

@@ -25,8 +25,17 @@ const domain::Actor& AutomationActor() {
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// Rule firings in a row (each caused by the one before) after which rules stop firing.
+// Rule firings in a row (each caused by the one before) after which rules stop firing, and
+// firings one event may lead to in all.
 constexpr int kMaxChain = 8;
+constexpr int kMaxFiringsPerChain = 100;
+// Problems a report keeps word for word (the rest are counted).
+constexpr size_t kMaxProblems = 100;
+
+void AddProblem(AutomationReport* r, std::string p) {
+  ++r->problem_count;
+  if (r->problems.size() < kMaxProblems) r->problems.push_back(std::move(p));
+}
 
 // Errors that mean the store is in trouble (stop and keep the checkpoint), as opposed to an
 // action the domain refused (reported, and the run goes on).
@@ -79,7 +88,10 @@ AutomationReport& AutomationReport::operator+=(const AutomationReport& o) {
   actions_run += o.actions_run;
   actions_repeated += o.actions_repeated;
   actions_skipped += o.actions_skipped;
-  problems.insert(problems.end(), o.problems.begin(), o.problems.end());
+  for (const auto& p : o.problems) {
+    if (problems.size() < kMaxProblems) problems.push_back(p);
+  }
+  problem_count += o.problem_count;
   return *this;
 }
 
@@ -221,6 +233,7 @@ Result<AutomationReport> AutomationRunner::RunEvents(Micros now) {
   }
   RAPPORT_RETURN_IF_ERROR(SaveCheckpoint(done, options_.checkpoint_interval.count() == 0));
   report.to_position = done;
+  firings_per_root_.clear();  // chains are followed within one run
   return report;
 }
 
@@ -249,13 +262,20 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
   std::vector<std::string> ids;
   for (auto it = range.first; it != range.second; ++it) ids.push_back(it->second);
   bool imported = StartsWith(e.command_id(), "import-");
-  auto cause = domain::ParseCausation(e.causation_id());
-  // How many rule firings led to this event: rules that keep triggering each other stop.
+  // Only automation's own events name a rule as their cause (a client's causation id is its
+  // own business and proves nothing).
+  auto cause = e.actor() == domain::kAutomationActor ? domain::ParseCausation(e.causation_id())
+                                                     : std::optional<domain::AutomationCause>();
+  // How many rule firings led to this event, and the event that started the chain: rules
+  // that keep triggering each other stop, deep or wide.
   int depth = 0;
-  for (auto c = cause; c && c->event_position != 0 && depth < kMaxChain; ++depth) {
+  uint64_t root = e.position();
+  for (auto c = cause; c && c->event_position != 0 && c->event_position < root && depth < kMaxChain; ++depth) {
+    root = c->event_position;
     auto earlier = log_->Get(c->event_position);
-    if (!earlier.ok()) return earlier.status();
-    c = domain::ParseCausation(earlier->view().causation_id());
+    if (!earlier.ok()) break;  // not there: treat it as the start
+    c = earlier->view().actor() == domain::kAutomationActor ? domain::ParseCausation(earlier->view().causation_id())
+                                                            : std::optional<domain::AutomationCause>();
   }
   std::optional<RecordState> then;
   std::optional<nlohmann::json> payload;
@@ -265,8 +285,14 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
     if (imported && !def.include_imports) continue;
     if (cause && cause->rule_id == id) continue;  // never on what it did itself
     if (depth >= kMaxChain) {
-      report->problems.push_back("rule " + id + " not fired on event " + std::to_string(e.position()) + ": it is " +
-                                 std::to_string(kMaxChain) + " rule firings deep (rules triggering each other?)");
+      AddProblem(report, "rule " + id + " not fired on event " + std::to_string(e.position()) + ": it is " +
+                             std::to_string(kMaxChain) + " rule firings deep (rules triggering each other?)");
+      continue;
+    }
+    if (root != e.position() && ++firings_per_root_[root] > kMaxFiringsPerChain) {
+      AddProblem(report, "rule " + id + " not fired on event " + std::to_string(e.position()) + ": event " +
+                             std::to_string(root) + " has led to " + std::to_string(kMaxFiringsPerChain) +
+                             " rule firings already (rules triggering each other?)");
       continue;
     }
     if (!then) {
@@ -343,7 +369,7 @@ Status AutomationRunner::Fire(const RecordState& rule_record, const domain::Firi
   auto recorded = service_->Execute(AutomationActor(), c, now);
   if (!recorded.ok()) {
     if (IsStoreError(recorded.status())) return recorded.status();
-    mine.problems.push_back("rule " + firing.rule_id + ": the firing could not be recorded: " + recorded.status().ToString());
+    AddProblem(&mine, "rule " + firing.rule_id + ": the firing could not be recorded: " + recorded.status().ToString());
   }
   if (mine.actions_run > 0) ++mine.firings;
   mine.matched = 0;  // counted above
@@ -356,7 +382,7 @@ Status AutomationRunner::RunActions(const fb::RuleDefinitionT& def, const domain
   mine_subject_type_ = subject.type;
   mine_subject_id_ = subject.id;
   bool existing_contact = false;  // CreateContact found the person already known
-  domain::Directory dir = service_->directory();
+  domain::Directory dir = CurrentDirectory();
   std::deque<RecordState> held;  // records the planner looked up, kept while it runs
   domain::RecordLookup lookup = [&](std::string_view type, std::string_view id) -> const RecordState* {
     auto r = service_->Get(type, id);
@@ -389,7 +415,7 @@ Status AutomationRunner::RunActions(const fb::RuleDefinitionT& def, const domain
         auto c = reload(domain::kContact, known);
         if (!c.ok()) {
           if (IsStoreError(c.status())) return c.status();
-          report->problems.push_back(Problem(firing, subject, i, kind, c.status()));
+          AddProblem(report, Problem(firing, subject, i, kind, c.status()));
           return Status::Ok();
         }
         subject = std::move(*c);
@@ -411,7 +437,7 @@ Status AutomationRunner::RunActions(const fb::RuleDefinitionT& def, const domain
       auto c = reload(domain::kContact, contacts.front());
       if (!c.ok()) {
         if (IsStoreError(c.status())) return c.status();
-        report->problems.push_back(Problem(firing, subject, i, kind, c.status()));
+        AddProblem(report, Problem(firing, subject, i, kind, c.status()));
         return Status::Ok();
       }
       target = std::move(*c);
@@ -429,7 +455,7 @@ Status AutomationRunner::RunActions(const fb::RuleDefinitionT& def, const domain
     }
     auto plan = domain::PlanAction(in);
     if (!plan.ok()) {
-      report->problems.push_back(Problem(firing, target, i, kind, plan.status()));
+      AddProblem(report, Problem(firing, target, i, kind, plan.status()));
       return Status::Ok();  // the rest of the chain may depend on this action
     }
     if (!plan->has_value()) {
@@ -439,7 +465,7 @@ Status AutomationRunner::RunActions(const fb::RuleDefinitionT& def, const domain
     auto result = service_->Execute(AutomationActor(), **plan, now);
     if (!result.ok()) {
       if (IsStoreError(result.status())) return result.status();
-      report->problems.push_back(Problem(firing, target, i, kind, result.status()));
+      AddProblem(report, Problem(firing, target, i, kind, result.status()));
       return Status::Ok();
     }
     if (result->duplicate) {
@@ -459,7 +485,7 @@ Status AutomationRunner::RunActions(const fb::RuleDefinitionT& def, const domain
       auto s = reload(subject.type, subject.id);
       if (s.ok()) subject = std::move(*s);
     }
-    if (kind == fb::RuleActionKind::AssignOwner) dir = service_->directory();
+    if (kind == fb::RuleActionKind::AssignOwner) dir = CurrentDirectory();
   }
   return Status::Ok();
 }

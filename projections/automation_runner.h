@@ -70,7 +70,8 @@ struct AutomationReport {
   uint64_t actions_skipped = 0;   // actions with nothing to do (tag already there, ...)
   // Actions refused by the domain, one line each: "rule RUL-2 on deal D-4 (action 1,
   // CreateTask): failed_precondition: ...". The rest of that firing's chain is skipped.
-  std::vector<std::string> problems;
+  std::vector<std::string> problems;  // the first 100
+  uint64_t problem_count = 0;         // all of them
 
   AutomationReport& operator+=(const AutomationReport& o);
 };
@@ -123,6 +124,7 @@ class AutomationRunner {
   std::chrono::steady_clock::time_point last_save_{};
   std::unique_ptr<domain::Directory> directory_;
   uint64_t directory_generation_ = 0;
+  std::map<uint64_t, int> firings_per_root_;  // the event a chain started at -> firings
 };
 
 }  // namespace rapport::projections

@@ -555,3 +555,33 @@ TEST_CASE("time triggers: overdue tasks waiting tickets and uncontacted leads", 
   CHECK(messages == std::vector<std::string>{"Call Lise now is overdue", "Send contract is overdue"});
   CHECK(a.RunTimers().firings == 0);
 }
+
+TEST_CASE("a client's causation or auto- command id cannot steer automation", "[automation]") {
+  Automation a;
+  fb::RuleDefinitionT d;
+  d.name = "Welcome";
+  d.trigger = fb::RuleTrigger::Event;
+  d.event_type = "ContactCreated";
+  d.actions.push_back(Act(fb::RuleActionKind::CreateTask, "Welcome {name}", "U-3"));
+  a.DefineRule("RUL-1", std::move(d));
+  auto admin = *a.service->ActorFor("U-1");
+  // A causation naming the rule and a position far past the end: just text from a client.
+  fb::CreateContactT c;
+  c.contact_id = "C-1";
+  c.first_name = "Forged";
+  fb::CommandT cmd = Cmd(std::move(c));
+  cmd.causation_id = "rule:RUL-1 event:999999999";
+  REQUIRE(a.service->Execute(admin, cmd, a.clock.NowMicros()).ok());
+  AutomationReport r = a.RunEvents();
+  CHECK(r.firings == 1);
+  CHECK(r.problems.empty());
+  // Nobody but automation may take an id of automation's.
+  fb::CreateContactT c2;
+  c2.first_name = "Squatter";
+  fb::CommandT squat = Cmd(std::move(c2));
+  squat.command_id = "auto-RUL-1-p999-done";
+  auto refused = a.service->Execute(admin, squat, a.clock.NowMicros());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(refused.status().message(), Catch::Contains("belong to automation"));
+}
