@@ -230,6 +230,7 @@ Result<AutomationReport> AutomationRunner::RunEvents(Micros now) {
     }
     RAPPORT_RETURN_IF_ERROR(SaveCheckpoint(done, false));
     if (options_.progress) options_.progress(done, log_->LastPosition());
+    if (options_.should_stop && options_.should_stop()) break;
   }
   RAPPORT_RETURN_IF_ERROR(SaveCheckpoint(done, options_.checkpoint_interval.count() == 0));
   report.to_position = done;

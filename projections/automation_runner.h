@@ -56,6 +56,9 @@ struct AutomationOptions {
   // batch and at the end of every RunEvents. It is never fsynced: losing it only costs
   // reading again. Default: 0 (rapportd: 1 s)
   std::chrono::milliseconds checkpoint_interval{0};
+  // Asked between batches: true ends RunEvents early, at the last batch handled (rapportd's
+  // shutdown during a long backlog). Default: never
+  std::function<bool()> should_stop;
 };
 
 struct AutomationReport {

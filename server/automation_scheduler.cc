@@ -22,12 +22,17 @@ bool Report(const char* what, const Result<projections::AutomationReport>& r) {
   return true;
 }
 
+projections::AutomationOptions WithStop(projections::AutomationOptions o, const std::atomic<bool>* stop) {
+  o.should_stop = [stop] { return stop->load(); };
+  return o;
+}
+
 }  // namespace
 
 AutomationScheduler::AutomationScheduler(events::EventLog* log, domain::CommandService* service,
                                          projections::ProjectionEngine* engine,
                                          projections::AutomationOptions runner_options, SchedulerOptions options)
-    : log_(log), runner_(log, service, engine, std::move(runner_options)), options_(options) {
+    : log_(log), runner_(log, service, engine, WithStop(std::move(runner_options), &stop_)), options_(options) {
   if (options_.clock == nullptr) options_.clock = SystemClock();
 }
 

@@ -42,9 +42,9 @@ class AutomationScheduler {
   void Loop();
 
   events::EventLog* log_;
+  std::atomic<bool> stop_{false};  // before runner_, which asks it between batches
   projections::AutomationRunner runner_;
   SchedulerOptions options_;
-  std::atomic<bool> stop_{false};
   std::atomic<uint64_t> rounds_{0};
   std::thread thread_;
 };

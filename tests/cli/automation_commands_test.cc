@@ -148,7 +148,7 @@ TEST_CASE("rapportd fires event rules by itself and the CLI manages rules remote
   REQUIRE(contact.code == 0);
   // rapportd's automation thread picks it up at once; wait for it (a loaded machine: seconds).
   bool fired = false;
-  for (int i = 0; i < 200 && !fired; ++i) {
+  for (int i = 0; i < 600 && !fired; ++i) {  // up to 30 s and more under a parallel test run
     Run e = remote({"automation", "explain", "C-1", "--json"});
     fired = e.code == 0 && e.Json()["actions"].size() == 1;
     if (!fired) std::this_thread::sleep_for(std::chrono::milliseconds(50));

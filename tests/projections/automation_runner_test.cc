@@ -585,3 +585,38 @@ TEST_CASE("a client's causation or auto- command id cannot steer automation", "[
   CHECK(refused.status().code() == StatusCode::kInvalidArgument);
   CHECK_THAT(refused.status().message(), Catch::Contains("belong to automation"));
 }
+
+TEST_CASE("a close date drawing near fires once per close date", "[automation]") {
+  Automation a;
+  fb::RuleDefinitionT d;
+  d.name = "Closing within a week";
+  d.trigger = fb::RuleTrigger::CloseDateNear;
+  d.wait_minutes = 7 * 24 * 60;
+  d.actions.push_back(Act(fb::RuleActionKind::CreateTask, "Get {name} signed", "owner"));
+  a.DefineRule("RUL-1", std::move(d));
+  const int32_t today = static_cast<int32_t>(a.clock.NowMicros() / kMicrosPerDay);
+  fb::OpenDealT deal;
+  deal.deal_id = "D-1";
+  deal.name = "Robots";
+  deal.pipeline_id = "PL-1";
+  deal.amount = Money(5000'00);
+  deal.owner_id = "U-3";
+  deal.expected_close_date = today + 10;
+  a.Run("U-3", std::move(deal));
+  a.clock.Advance(2 * kMicrosPerDay);  // 8 days (less 9 hours) to go
+  CHECK(a.RunTimers().firings == 0);
+  a.clock.Advance(2 * kMicrosPerDay);  // 6 days to go
+  CHECK(a.RunTimers().firings == 1);
+  CHECK(a.Tasks().at(0).Text("title") == "Get Robots signed");
+  CHECK(a.RunTimers().firings == 0);  // the same close date
+  // The date slips by a month, and draws near again: a new window.
+  fb::UpdateRecordT u;
+  u.record_type = "deal";
+  u.record_id = "D-1";
+  u.set.push_back(Field("expected_close_date", domain::DateValue(today + 40)));
+  a.Run("U-3", std::move(u));
+  CHECK(a.RunTimers().firings == 0);
+  a.clock.Advance(31 * kMicrosPerDay);
+  CHECK(a.RunTimers().firings == 1);
+  CHECK(a.Tasks().size() == 2);
+}
