@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/record_command.h"
 #include "cli/session.h"
 #include "cli/table.h"
 #include "cli/view_context.h"
@@ -525,14 +526,7 @@ int RunAutomation(const GlobalOptions& g, const RunArgs& a) {
 int RunExplain(const GlobalOptions& g, const RunArgs& a) {
   projections::Query q;
   q.kind = "automation";
-  q.record = a.record;
-  if (q.record.find('/') == std::string::npos) {
-    auto dash = q.record.find('-');
-    std::string prefix = q.record.substr(0, dash == std::string::npos ? 0 : dash);
-    const char* type = prefix == "C" ? "contact" : prefix == "CO" ? "company" : prefix == "D" ? "deal"
-                       : prefix == "TSK" ? "task" : prefix == "TKT" ? "ticket" : "contact";
-    q.record = std::string(type) + "/" + q.record;
-  }
+  q.record = RecordName(a.record, "contact");
   q.limit = a.limit;
   Status s = SetView(a.tt, &q);
   if (!s.ok()) return ReportError(g, s);

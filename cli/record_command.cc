@@ -6,11 +6,7 @@
 #include "cli/view_context.h"
 
 namespace rapport::cli {
-namespace {
 
-using projections::AsOf;
-
-// "C-12" -> "contact/C-12" by the id's prefix; "deal/D-3" stays.
 std::string RecordName(const std::string& text, const char* fallback_type) {
   if (text.find('/') != std::string::npos) return text;
   auto dash = text.find('-');
@@ -21,6 +17,10 @@ std::string RecordName(const std::string& text, const char* fallback_type) {
                      : prefix == "PL" ? "pipeline" : prefix == "P" ? "product" : fallback_type;
   return std::string(type) + "/" + text;
 }
+
+namespace {
+
+using projections::AsOf;
 
 struct TimelineOptions {
   std::string record, after;

@@ -269,15 +269,7 @@ Result<Decision> RecordFiring(Env& env, const fb::RecordFiringT& c) {
   e.actions_run = c.actions_run;
   e.actions_repeated = c.actions_repeated;
   e.actions_skipped = c.actions_skipped;
-  for (const auto& p : c.problems) {
-    std::string cut = p;
-    size_t n = 1000;
-    if (cut.size() > n) {
-      while (n > 0 && (static_cast<unsigned char>(cut[n]) & 0xC0) == 0x80) --n;
-      cut.resize(n);
-    }
-    e.problems.push_back(std::move(cut));
-  }
+  for (const auto& p : c.problems) e.problems.push_back(TruncateUtf8(p, 1000));
   env.EmitNew(kFiring, *id, std::move(e));
   return env.Done(kFiring, *id);
 }

@@ -11,13 +11,6 @@ namespace {
 
 using Planned = Result<std::optional<fb::CommandT>>;
 
-// `s` cut to at most `n` bytes without splitting a UTF-8 character.
-void Cut(std::string* s, size_t n) {
-  if (s->size() <= n) return;
-  while (n > 0 && (static_cast<unsigned char>((*s)[n]) & 0xC0) == 0x80) --n;
-  s->resize(n);
-}
-
 // The action does not apply here: nothing to run.
 Planned Skip() { return std::optional<fb::CommandT>(); }
 
@@ -178,7 +171,7 @@ Planned PlanRenewal(const PlanInput& in, const RecordState& contract) {
   }
   fb::OpenDealT d;
   d.name = "Renewal: " + NameOf(*deal);
-  Cut(&d.name, 200);
+  d.name = TruncateUtf8(std::move(d.name), 200);
   d.pipeline_id = deal->Text("pipeline_id");
   d.stage_id = pipeline->stages.front().id;
   const Value& amount = contract.Get("amount").kind == ValueKind::Money ? contract.Get("amount") : deal->Get("amount");
@@ -211,7 +204,7 @@ Result<std::optional<fb::CommandT>> PlanAction(const PlanInput& in) {
       if (!who.ok()) return who.status();
       fb::CreateTaskT t;
       t.title = Render(a.text, s, *in.rule, dir);
-      Cut(&t.title, 300);
+      t.title = TruncateUtf8(std::move(t.title), 300);
       t.notes = "Created by rule " + in.firing->rule_id + " (" + in.rule->name + ")";
       t.due_us = in.firing->at + a.due_minutes * 60 * kMicrosPerSecond;
       t.assignee_id = *who;
@@ -225,7 +218,7 @@ Result<std::optional<fb::CommandT>> PlanAction(const PlanInput& in) {
       fb::SendNotificationT n;
       n.recipient_ids = {*who};
       n.message = Render(a.text, s, *in.rule, dir);
-      Cut(&n.message, 1000);
+      n.message = TruncateUtf8(std::move(n.message), 1000);
       n.record_type = s.type;
       n.record_id = s.id;
       return With(in, std::move(n));
@@ -261,7 +254,7 @@ Result<std::optional<fb::CommandT>> PlanAction(const PlanInput& in) {
       c.contact_id = s.id;
       c.stage = a.lifecycle;
       c.reason = "rule " + in.firing->rule_id + ": " + in.rule->name;
-      Cut(&c.reason, 500);
+      c.reason = TruncateUtf8(std::move(c.reason), 500);
       return With(in, std::move(c));
     }
     case fb::RuleActionKind::AddTag:

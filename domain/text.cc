@@ -242,4 +242,12 @@ Status ValidateTag(std::string_view tag, std::string_view field) {
   return Status::Ok();
 }
 
+std::string TruncateUtf8(std::string s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t n = max_bytes;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // a continuation byte
+  s.resize(n);
+  return s;
+}
+
 }  // namespace rapport::domain

@@ -40,6 +40,9 @@ Status ValidateRecordId(std::string_view id, std::string_view what);
 Status ValidateText(std::string_view text, std::string_view field, size_t max_bytes,
                     bool required, bool multiline = false);
 
+// `s` cut to at most `max_bytes` without splitting a UTF-8 character.
+std::string TruncateUtf8(std::string s, size_t max_bytes);
+
 // Tags: 1..64 bytes, no commas or control characters.
 Status ValidateTag(std::string_view tag, std::string_view field);
 

@@ -107,3 +107,11 @@ TEST_CASE("text converts to typed values the way people write them", "[domain][v
   CHECK(IsEmpty(TextValue("")));
   CHECK_FALSE(IsEmpty(BoolValue(false)));
 }
+
+TEST_CASE("text is truncated on a character boundary", "[domain][text]") {
+  CHECK(TruncateUtf8("abc", 5) == "abc");
+  CHECK(TruncateUtf8("abcdef", 3) == "abc");
+  CHECK(TruncateUtf8("ab\xC3\xA9", 3) == "ab");          // "abé": é is 2 bytes, not split
+  CHECK(TruncateUtf8("ab\xE2\x82\xAC" "c", 4) == "ab");  // "ab€c": € is 3 bytes
+  CHECK(TruncateUtf8("ab\xE2\x82\xAC" "c", 5) == "ab\xE2\x82\xAC");
+}
