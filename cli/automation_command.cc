@@ -181,7 +181,7 @@ Result<std::unique_ptr<fb::RuleActionT>> ParseAction(const std::string& text) {
 namespace {
 
 struct RuleArgs {
-  std::string id, name, description, trigger, wait, reason, template_name, team, amount, days;
+  std::string id, name, description, trigger, wait, reason, template_name, team, amount, days, score;
   std::vector<std::string> conditions, actions;
   bool disabled = false, imports = false, no_imports = false;
   TimeTravel tt;
@@ -386,7 +386,7 @@ int RunTemplates(const GlobalOptions& g) {
   Table t({{"TEMPLATE"}, {"WHAT IT DOES", Table::Align::kLeft, 100}});
   for (const auto& x : domain::RuleTemplates()) t.AddRow({x.name, x.summary});
   t.Print(std::cout);
-  std::cout << "\nInstall one with `rapport rule install NAME [--team T-1] [--amount '25000 EUR'] [--days N]`.\n";
+  std::cout << "\nInstall one with `rapport rule install NAME [--team T-1] [--amount '25000 EUR'] [--days N] [--score N]`.\n";
   return kExitOk;
 }
 
@@ -398,10 +398,11 @@ int RunInstall(const GlobalOptions& g, const RuleArgs& a) {
   p.team_id = a.team;
   p.amount = a.amount;
   p.days = a.days;
+  p.score = a.score;
   auto d = domain::RuleTemplate(a.template_name, p, session->directory());
   if (!d.ok()) {
     Status e = d.status();
-    for (auto [arg, flag] : {std::pair{"team_id:", "--team:"}, {"amount:", "--amount:"}, {"days:", "--days:"}}) {
+    for (auto [arg, flag] : {std::pair{"team_id:", "--team:"}, {"amount:", "--amount:"}, {"days:", "--days:"}, {"score:", "--score:"}}) {
       if (e.message().rfind(arg, 0) == 0) e = Status(e.code(), flag + e.message().substr(std::string(arg).size()));
     }
     return ReportError(g, e);
@@ -430,6 +431,7 @@ Json ReportJson(const projections::AutomationReport& r) {
               {"firings", r.firings},                {"firings_repeated", r.firings_repeated},
               {"actions_run", r.actions_run},
               {"actions_repeated", r.actions_repeated}, {"actions_skipped", r.actions_skipped},
+              {"contacts_scored", r.contacts_scored}, {"scores_written", r.scores_written},
               {"problems", r.problems}, {"problem_count", r.problem_count}};
 }
 
@@ -513,6 +515,9 @@ int RunAutomation(const GlobalOptions& g, const RunArgs& a) {
     std::cout << "  " << total.firings << " rule firing(s), " << total.actions_run << " action(s) run, "
               << total.actions_skipped << " with nothing to do; " << total.firings_repeated
               << " firing(s) found done before, " << total.actions_repeated << " action(s) found done before\n";
+    if (total.contacts_scored > 0) {
+      std::cout << "  " << total.contacts_scored << " lead score(s) computed, " << total.scores_written << " changed\n";
+    }
     if (total.problem_count > 0) {
       std::cout << "  " << total.problem_count << " problem(s) (a refused action skips the rest of its rule's actions)"
                 << (total.problem_count > total.problems.size() ? "; the first " + std::to_string(total.problems.size()) : "")
@@ -539,6 +544,11 @@ int RunExplain(const GlobalOptions& g, const RunArgs& a) {
     std::cout << "Automatic actions on " << q.record << ", newest first\n\n";
     for (const auto& x : actions) {
       std::cout << x.value("recorded", "") << "  " << x.value("summary", "") << "\n";
+      if (x.value("scoring", false)) {
+        std::cout << "    by lead scoring (`rapport score show` lists the reasons), command " << x.value("command_id", "")
+                  << "\n";
+        continue;
+      }
       std::cout << "    by rule " << x.value("rule_id", "?");
       if (x.contains("rule_name")) std::cout << " (" << x.value("rule_name", "") << ")";
       std::cout << ", command " << x.value("command_id", "") << "\n";
@@ -612,6 +622,7 @@ void SetupRuleCommand(CLI::App* app, const GlobalOptions* g, int* exit_code) {
   install->add_option("--team", args.team, "The team it routes within or escalates to");
   install->add_option("--amount", args.amount, "Amount floor, e.g. \"25000 EUR\" (idle-deal)");
   install->add_option("--days", args.days, "Days (idle-deal: idle for; renewal-ahead: before renewal)");
+  install->add_option("--score", args.score, "Score threshold (qualified-lead; default 70)");
   install->add_flag("--disabled", args.disabled, "Install it disabled");
   install->callback([g, exit_code] { *exit_code = RunInstall(*g, args); });
 }

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/automation_command.h"
+#include "cli/score_command.h"
 #include "cli/backup_command.h"
 #include "cli/board_command.h"
 #include "cli/export_command.h"
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   SetupRecordViewCommands(&app, &global, &exit_code);
   SetupRuleCommand(&app, &global, &exit_code);
   SetupAutomationCommand(&app, &global, &exit_code);
+  SetupScoreCommand(&app, &global, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -64,7 +64,7 @@ Status Apply(const events::EventView& e, RecordState* s) {
   Status st;
   bool handled = internal::ApplyPeople(e, s, &st) || internal::ApplyRecords(e, s, &st) ||
                  internal::ApplySales(e, s, &st) || internal::ApplyService(e, s, &st) ||
-                 internal::ApplyAutomation(e, s, &st);
+                 internal::ApplyAutomation(e, s, &st) || internal::ApplyScoring(e, s, &st);
   if (!handled) {
     return Status::Corruption("event " + e.type_name() + " at position " +
                               std::to_string(e.position()) + " does not belong to a " + s->type);

@@ -16,7 +16,7 @@ std::string Packed(const fb::RuleDefinition* d) {
 }
 
 void SetDefinitionFields(const fb::RuleDefinition* d, RecordState* s) {
-  s->rule_definition = Packed(d);
+  s->packed_definition = Packed(d);
   if (d == nullptr) return;
   s->Set("name", TextValue(Str(d->name())));
   s->Set("description", TextValue(Str(d->description())));

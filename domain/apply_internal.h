@@ -46,5 +46,6 @@ bool ApplyRecords(const events::EventView& e, RecordState* s, Status* status);
 bool ApplySales(const events::EventView& e, RecordState* s, Status* status);
 bool ApplyService(const events::EventView& e, RecordState* s, Status* status);
 bool ApplyAutomation(const events::EventView& e, RecordState* s, Status* status);
+bool ApplyScoring(const events::EventView& e, RecordState* s, Status* status);
 
 }  // namespace rapport::domain::internal

@@ -245,7 +245,8 @@ Result<Decision> Decide(const Actor& actor, const fb::CommandT& command, const D
     return internal::DecideUpdate(env, *body.AsUpdateRecord());
   }
   for (auto* area : {internal::DecidePeople, internal::DecideRecords, internal::DecideSales,
-                     internal::DecideService, internal::DecideAutomation}) {
+                     internal::DecideService, internal::DecideAutomation,
+                     internal::DecideScoring}) {
     if (internal::MaybeDecision r = area(env, body)) return std::move(*r);
   }
   return Status::InvalidArgument("command " + CommandName(body.type) +

@@ -116,6 +116,7 @@ MaybeDecision DecideRecords(Env& env, const fb::CommandBodyUnion& body);
 MaybeDecision DecideSales(Env& env, const fb::CommandBodyUnion& body);
 MaybeDecision DecideService(Env& env, const fb::CommandBodyUnion& body);
 MaybeDecision DecideAutomation(Env& env, const fb::CommandBodyUnion& body);
+MaybeDecision DecideScoring(Env& env, const fb::CommandBodyUnion& body);
 Result<Decision> DecideUpdate(Env& env, const fb::UpdateRecordT& cmd);
 
 }  // namespace rapport::domain::internal

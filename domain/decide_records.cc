@@ -144,7 +144,8 @@ std::vector<std::unique_ptr<fb::FieldChangeT>> MergeChanges(const RecordState& s
                                                             const RecordState& merged) {
   std::vector<std::unique_ptr<fb::FieldChangeT>> out;
   for (const auto& [field, value] : merged.fields) {
-    if (field == "merged_ids") continue;
+    // A lead score is automation's: the survivor is rescored from both timelines.
+    if (field == "merged_ids" || field == "score") continue;
     const Value& mine = survivor.Get(field);
     Value next = mine;
     if (value.kind == ValueKind::List) {

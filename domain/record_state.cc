@@ -62,11 +62,14 @@ std::string RecordState::Fingerprint() const {
       << (l.unit_price ? FormatMoney(l.unit_price->amount_minor, l.unit_price->currency) : "")
       << '\n';
   }
-  if (!rule_definition.empty()) {
+  if (!packed_definition.empty()) {
     o << "rule ";
     static const char* const kHex = "0123456789abcdef";
-    for (unsigned char c : rule_definition) o << kHex[c >> 4] << kHex[c & 15];
+    for (unsigned char c : packed_definition) o << kHex[c >> 4] << kHex[c & 15];
     o << '\n';
+  }
+  if (score_basis != 0 || score_computed_at != 0 || !score_reasons.empty()) {
+    o << "scored " << score_basis << ':' << score_computed_at << ':' << score_reasons << '\n';
   }
   o << "home " << rates.home() << '\n';
   for (const auto& [cur, by_day] : rates.all()) {

@@ -66,7 +66,14 @@ struct RecordState {
   std::set<std::string> members;   // team: member user ids
   std::vector<fb::DealLineT> lines;  // deal: product lines
   ExchangeRates rates;             // workspace: dated exchange rates
-  std::string rule_definition;     // rule: its RuleDefinition, packed (RuleDefinitionOf reads it)
+  // rule: its RuleDefinition, packed (RuleDefinitionOf reads it); scoring: its ScoringModel
+  // (ScoringModelOf).
+  std::string packed_definition;
+  // contact: what its last LeadScored was computed from (RecordScore refuses to go back) and
+  // its reasons as "criterion:source_position;..." (an unchanged score writes nothing).
+  uint64_t score_basis = 0;
+  Micros score_computed_at = 0;
+  std::string score_reasons;
 
   // True for a record that exists and may be written to.
   bool live() const { return created && !deleted && merged_into.empty(); }

@@ -49,6 +49,16 @@ Result<int64_t> Days(const TemplateParams& p, int64_t fallback) {
   return d;
 }
 
+Result<int64_t> ScoreThreshold(const TemplateParams& p) {
+  if (p.score.empty()) return 70;
+  char* end = nullptr;
+  long long v = std::strtoll(p.score.c_str(), &end, 10);
+  if (end == p.score.c_str() || *end != '\0' || v <= 0 || v > 1000) {
+    return Status::InvalidArgument("score: \"" + p.score + "\" is not a score from 1 to 1000");
+  }
+  return v;
+}
+
 Result<std::string> Amount(const TemplateParams& p, const std::string& fallback, const Directory& dir) {
   std::string text = p.amount.empty() ? fallback : p.amount;
   auto v = ParseValue(ValueKind::Money, text, "amount", dir.home_currency());
@@ -70,6 +80,9 @@ std::vector<RuleTemplateInfo> RuleTemplates() {
        "--days (default 60) before a contract renews, a renewal deal is opened and the account owner gets a task"},
       {"urgent-ticket",
        "A high or urgent ticket waiting on us for 4 hours is reassigned to the lead of --team"},
+      {"qualified-lead",
+       "A subscriber or lead whose score reaches --score (default 70) becomes marketing-qualified, and its "
+       "owner gets a task to reach out within a day (needs a scoring model: `rapport score model`)"},
   };
 }
 
@@ -130,6 +143,21 @@ Result<fb::RuleDefinitionT> RuleTemplate(std::string_view name, const TemplatePa
     route->routing = "team_lead";
     route->team_id = *team;
     d.actions.push_back(std::move(route));
+  } else if (name == "qualified-lead") {
+    auto threshold = ScoreThreshold(p);
+    if (!threshold.ok()) return threshold.status();
+    std::string t = std::to_string(*threshold);
+    d.name = "Lead score reaches " + t + ": marketing-qualified, owner reaches out";
+    d.trigger = fb::RuleTrigger::Event;
+    d.event_type = "LeadScored";
+    // Crossing the line, not every rescore above it.
+    d.conditions.push_back(Condition("event.score", ">=", t));
+    d.conditions.push_back(Condition("event.previous_score", "<", t));
+    d.conditions.push_back(Condition("lifecycle", "in", "subscriber,lead"));
+    auto stage = Action(fb::RuleActionKind::SetLifecycle);
+    stage->lifecycle = fb::Lifecycle::MarketingQualified;
+    d.actions.push_back(std::move(stage));
+    d.actions.push_back(Task("Reach out to {name}: lead score passed " + t, 24 * 60, "owner", fb::Priority::High));
   }
   return d;
 }

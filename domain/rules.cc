@@ -337,11 +337,11 @@ Status CheckAction(const fb::RuleActionT& a, const std::string& at, const std::s
 
 fb::RuleDefinitionT RuleDefinitionOf(const RecordState& rule) {
   fb::RuleDefinitionT d;
-  if (rule.rule_definition.empty()) return d;
-  flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(rule.rule_definition.data()),
-                          rule.rule_definition.size());
+  if (rule.packed_definition.empty()) return d;
+  flatbuffers::Verifier v(reinterpret_cast<const uint8_t*>(rule.packed_definition.data()),
+                          rule.packed_definition.size());
   if (!v.VerifyBuffer<fb::RuleDefinition>(nullptr)) return d;
-  flatbuffers::GetRoot<fb::RuleDefinition>(rule.rule_definition.data())->UnPackTo(&d);
+  flatbuffers::GetRoot<fb::RuleDefinition>(rule.packed_definition.data())->UnPackTo(&d);
   return d;
 }
 
@@ -365,7 +365,7 @@ std::string RecordTypeOfEvent(std::string_view t) {
   auto starts = [&](std::string_view p) { return t.substr(0, p.size()) == p; };
   if (starts("Deal")) return std::string(kDeal);
   if (starts("Contract")) return std::string(kContract);
-  if (starts("Contact")) return std::string(kContact);
+  if (starts("Contact") || t == "LeadScored") return std::string(kContact);
   if (starts("Company")) return std::string(kCompany);
   if (starts("Task")) return std::string(kTask);
   if (starts("Ticket")) return std::string(kTicket);
@@ -380,6 +380,19 @@ std::string RuleRecordType(const fb::RuleDefinitionT& d) {
   if (!d.record_type.empty()) return d.record_type;
   if (d.trigger == fb::RuleTrigger::Event) return RecordTypeOfEvent(d.event_type);
   return TimeTriggerRecordType(d.trigger);
+}
+
+Status CheckCondition(const std::string& field, const std::string& op, const std::string& value,
+                      const std::string& at) {
+  if (field.empty()) return Status::InvalidArgument(at + "field is required");
+  RAPPORT_RETURN_IF_ERROR(ValidateText(field, at + "field", 100, true));
+  if (!KnownOp(op)) {
+    return Status::InvalidArgument(at + "op: \"" + op + "\" is not one of = != > >= < <= contains in set empty");
+  }
+  if (op != "set" && op != "empty" && Trim(value).empty()) {
+    return Status::InvalidArgument(at + "value is required for " + op);
+  }
+  return ValidateText(value, at + "value", 1000, false);
 }
 
 Status CheckRuleDefinition(const fb::RuleDefinitionT& d, const Directory& dir) {
@@ -420,18 +433,10 @@ Status CheckRuleDefinition(const fb::RuleDefinitionT& d, const Directory& dir) {
   for (size_t i = 0; i < d.conditions.size(); ++i) {
     const auto& c = *d.conditions[i];
     std::string at = "conditions[" + std::to_string(i) + "].";
-    if (c.field.empty()) return Status::InvalidArgument(at + "field is required");
-    RAPPORT_RETURN_IF_ERROR(ValidateText(c.field, at + "field", 100, true));
+    RAPPORT_RETURN_IF_ERROR(CheckCondition(c.field, c.op, c.value, at));
     if (c.field.rfind("event.", 0) == 0 && d.trigger != fb::RuleTrigger::Event) {
       return Status::InvalidArgument(at + "field: event fields apply to Event triggers only");
     }
-    if (!KnownOp(c.op)) {
-      return Status::InvalidArgument(at + "op: \"" + c.op + "\" is not one of = != > >= < <= contains in set empty");
-    }
-    if (c.op != "set" && c.op != "empty" && Trim(c.value).empty()) {
-      return Status::InvalidArgument(at + "value is required for " + c.op);
-    }
-    RAPPORT_RETURN_IF_ERROR(ValidateText(c.value, at + "value", 1000, false));
   }
   if (d.actions.empty()) return Status::InvalidArgument("actions: a rule needs at least one action");
   if (d.actions.size() > 16) return Status::InvalidArgument("actions: at most 16");
@@ -450,7 +455,13 @@ Status CheckRuleDefinition(const fb::RuleDefinitionT& d, const Directory& dir) {
 
 bool ConditionsHold(const fb::RuleDefinitionT& d, const TriggerFacts& facts) {
   for (const auto& cp : d.conditions) {
-    const fb::RuleConditionT& c = *cp;
+    if (!ConditionHolds(*cp, facts)) return false;
+  }
+  return true;
+}
+
+bool ConditionHolds(const fb::RuleConditionT& c, const TriggerFacts& facts) {
+  {
     Operand actual;
     if (c.field.rfind("event.", 0) == 0) {
       if (facts.event != nullptr) {
@@ -467,9 +478,8 @@ bool ConditionsHold(const fb::RuleDefinitionT& d, const TriggerFacts& facts) {
     }
     Operand expected = Expected(c, actual, facts);
     ToCommonCurrency(&actual, &expected, facts);
-    if (!Compare(c.op, actual, expected)) return false;
+    return Compare(c.op, actual, expected);
   }
-  return true;
 }
 
 namespace {

@@ -47,6 +47,10 @@ std::string RecordTypeOfEvent(std::string_view event_type);
 // The record type a definition applies to: given, or derived from its trigger.
 std::string RuleRecordType(const fb::RuleDefinitionT& d);
 
+// Validates one `field op value` condition; errors name the field as `at` + "field" etc.
+Status CheckCondition(const std::string& field, const std::string& op, const std::string& value,
+                      const std::string& at);
+
 // Validates `d` (trigger, conditions, actions and their users and teams in `dir`).
 // invalid_argument names the field: "actions[2].team_id: team T-9 does not exist".
 Status CheckRuleDefinition(const fb::RuleDefinitionT& d, const Directory& dir);
@@ -65,6 +69,7 @@ struct TriggerFacts {
 // only for `empty` and `!=`. Money in two currencies compares in the home currency at the
 // day's rates (unequal when a rate is missing).
 bool ConditionsHold(const fb::RuleDefinitionT& d, const TriggerFacts& facts);
+bool ConditionHolds(const fb::RuleConditionT& c, const TriggerFacts& facts);
 
 // One firing of a rule: which rule, why, and when.
 struct Firing {
@@ -116,7 +121,7 @@ struct AutomationCause {
 std::optional<AutomationCause> ParseCausation(std::string_view causation_id);
 
 // The built-in templates: name, what it does, and the definition (parameters filled in:
-// `team_id` routes and owns, `amount` is a floor like "25000 EUR").
+// `team_id` routes and owns, `amount` is a floor like "25000 EUR", `score` a threshold).
 struct RuleTemplateInfo {
   std::string name;
   std::string summary;
@@ -126,6 +131,7 @@ struct TemplateParams {
   std::string team_id;
   std::string amount;     // amount floor, "25000 EUR" (defaults per template)
   std::string days;       // override of the template's wait
+  std::string score;      // qualified-lead: the score threshold (default 70)
 };
 Result<fb::RuleDefinitionT> RuleTemplate(std::string_view name, const TemplateParams& p,
                                          const Directory& dir);

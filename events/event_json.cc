@@ -20,6 +20,9 @@ const flatbuffers::Parser* SchemaParser() {
     opts.indent_step = -1;
     opts.natural_utf8 = true;
     opts.output_enum_identifiers = true;
+    // Scalars at their default (0, false, the first enum value) are fields like any other:
+    // a rule's condition on event.previous_score or event.direction must find them.
+    opts.output_default_scalars_in_json = true;
     auto* p = new flatbuffers::Parser(opts);
     if (!p->Parse(kSchemaText)) {
       // The schema compiled at build time; failing here means the embedding is broken.

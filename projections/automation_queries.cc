@@ -122,7 +122,10 @@ Result<Json> AutomationView(const ProjectionEngine& engine, const AsOf& view, co
       a["summary"] = row.summary;
       a["command_id"] = std::string(e->view().command_id());
       auto cause = domain::ParseCausation(e->view().causation_id());
-      if (cause) {
+      if (e->view().type() == fb::Payload::LeadScored) {
+        // Scoring is automation too, by the model rather than a rule (its cause is in the summary).
+        a["scoring"] = true;
+      } else if (cause) {
         a["rule_id"] = cause->rule_id;
         auto rule = RuleInView(log, cause->rule_id, AsOf{AsOf::Mode::kRecorded, row.recorded, row.position});
         if (rule.ok() && rule->has_value()) a["rule_name"] = domain::RuleDefinitionOf(**rule).name;

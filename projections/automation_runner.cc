@@ -88,6 +88,8 @@ AutomationReport& AutomationReport::operator+=(const AutomationReport& o) {
   actions_run += o.actions_run;
   actions_repeated += o.actions_repeated;
   actions_skipped += o.actions_skipped;
+  contacts_scored += o.contacts_scored;
+  scores_written += o.scores_written;
   for (const auto& p : o.problems) {
     if (problems.size() < kMaxProblems) problems.push_back(p);
   }
@@ -99,7 +101,18 @@ AutomationRunner::AutomationRunner(events::EventLog* log, domain::CommandService
                                    ProjectionEngine* engine, AutomationOptions options)
     : log_(log), service_(service), engine_(engine), options_(std::move(options)) {
   if (options_.batch == 0) options_.batch = 1024;
+  if (engine_ != nullptr) scorer_ = std::make_unique<LeadScorer>(log_, service_, engine_);
 }
+
+namespace {
+
+void AddScoring(const ScoringCounts& c, AutomationReport* r) {
+  r->contacts_scored += c.contacts_scored;
+  r->scores_written += c.scores_written;
+  for (const auto& p : c.problems) AddProblem(r, p);
+}
+
+}  // namespace
 
 Status AutomationRunner::LoadCheckpoint() {
   checkpoint_ = 0;
@@ -201,15 +214,20 @@ std::map<std::string, int64_t> AutomationRunner::OpenDealsByOwner(Micros now) co
   return out;
 }
 
+Status AutomationRunner::EnsureLoaded() {
+  if (loaded_) return Status::Ok();
+  RAPPORT_RETURN_IF_ERROR(LoadCheckpoint());
+  auto rules = ReadRules(checkpoint_);
+  if (!rules.ok()) return rules.status();
+  rules_ = std::move(*rules);
+  IndexRules();
+  if (scorer_) RAPPORT_RETURN_IF_ERROR(scorer_->Load(checkpoint_));
+  loaded_ = true;
+  return Status::Ok();
+}
+
 Result<AutomationReport> AutomationRunner::RunEvents(Micros now) {
-  if (!loaded_) {
-    RAPPORT_RETURN_IF_ERROR(LoadCheckpoint());
-    auto rules = ReadRules(checkpoint_);
-    if (!rules.ok()) return rules.status();
-    rules_ = std::move(*rules);
-    IndexRules();
-    loaded_ = true;
-  }
+  RAPPORT_RETURN_IF_ERROR(EnsureLoaded());
   AutomationReport report;
   report.from_position = checkpoint_;
   uint64_t done = checkpoint_;
@@ -219,6 +237,11 @@ Result<AutomationReport> AutomationRunner::RunEvents(Micros now) {
     if (batch.empty()) break;
     for (const auto& e : batch) {
       Status s = HandleEvent(e.view(), now, &report);
+      if (s.ok() && scorer_) {
+        ScoringCounts counts;
+        s = scorer_->OnEvent(e.view(), now, &counts);
+        AddScoring(counts, &report);
+      }
       if (!s.ok()) {
         // Everything before this event is handled; it is tried again next time.
         Status saved = SaveCheckpoint(done, true);
@@ -235,6 +258,18 @@ Result<AutomationReport> AutomationRunner::RunEvents(Micros now) {
   RAPPORT_RETURN_IF_ERROR(SaveCheckpoint(done, options_.checkpoint_interval.count() == 0));
   report.to_position = done;
   firings_per_root_.clear();  // chains are followed within one run
+  return report;
+}
+
+Result<AutomationReport> AutomationRunner::RecomputeScores(Micros now) {
+  if (!scorer_) return Status::FailedPrecondition("scoring needs the projections (no engine given)");
+  AutomationReport report;
+  ScoringCounts counts;
+  Status s = scorer_->Recompute(now, &counts);
+  AddScoring(counts, &report);
+  if (!s.ok()) return s;
+  // Recompute read the model at the log's end; events after the checkpoint see it as of each.
+  if (loaded_) RAPPORT_RETURN_IF_ERROR(scorer_->Load(checkpoint_));
   return report;
 }
 
@@ -499,6 +534,13 @@ Result<AutomationReport> AutomationRunner::RunTimers(Micros now) {
   if (!rules.ok()) return rules.status();
   const std::map<std::string, RecordState>& current = *rules;
   RAPPORT_RETURN_IF_ERROR(engine_->CatchUp());
+  {
+    RAPPORT_RETURN_IF_ERROR(EnsureLoaded());
+    ScoringCounts counts;
+    Status decayed = scorer_->DecayPass(now, checkpoint_, &counts);
+    AddScoring(counts, &report);
+    RAPPORT_RETURN_IF_ERROR(decayed);
+  }
   struct Due {
     std::string type, id, key;
   };

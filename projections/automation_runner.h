@@ -11,6 +11,8 @@
 //  - RunTimers(now) fires time rules (DealIdle, CloseDateNear, RenewalNear, TaskOverdue,
 //    TicketWaiting, LeadUncontacted) for every record whose window has opened by `now`,
 //    using the projections' view at `now`.
+//  - Both keep lead scores current (projections/lead_scorer.h): RunEvents rescores the
+//    contacts each event concerns, RunTimers writes the day's decay once a day.
 //
 // Exactly once: every action's command id is derived from (rule, trigger, action index), where
 // the trigger is the event's position or the record's window ("deal D-5 idle since t"), and a
@@ -35,6 +37,7 @@
 #include "domain/command_service.h"
 #include "domain/rules.h"
 #include "projections/engine.h"
+#include "projections/lead_scorer.h"
 
 namespace rapport::projections {
 
@@ -71,6 +74,8 @@ struct AutomationReport {
   uint64_t actions_run = 0;       // actions that wrote events now
   uint64_t actions_repeated = 0;  // actions found already done (restart, second runner)
   uint64_t actions_skipped = 0;   // actions with nothing to do (tag already there, ...)
+  uint64_t contacts_scored = 0;   // lead scores computed (projections/lead_scorer.h)
+  uint64_t scores_written = 0;    // of which changed (a LeadScored event)
   // Actions refused by the domain, one line each: "rule RUL-2 on deal D-4 (action 1,
   // CreateTask): failed_precondition: ...". The rest of that firing's chain is skipped.
   std::vector<std::string> problems;  // the first 100
@@ -88,6 +93,9 @@ class AutomationRunner {
 
   Result<AutomationReport> RunEvents(Micros now);
   Result<AutomationReport> RunTimers(Micros now);
+  // Scores every contact with the current scoring model at `now` (after an import, whose
+  // history scores nothing by itself). failed_precondition without a model.
+  Result<AutomationReport> RecomputeScores(Micros now);
 
   // The last position RunEvents has handled.
   Result<uint64_t> Checkpoint();
@@ -96,6 +104,8 @@ class AutomationRunner {
 
  private:
   Status LoadCheckpoint();
+  // Reads the checkpoint, the rules and the scoring model as of it (once).
+  Status EnsureLoaded();
   Status SaveCheckpoint(uint64_t position, bool force);
   // The service's directory, copied again only when it changed.
   const domain::Directory& CurrentDirectory();
@@ -128,6 +138,7 @@ class AutomationRunner {
   std::unique_ptr<domain::Directory> directory_;
   uint64_t directory_generation_ = 0;
   std::map<uint64_t, int> firings_per_root_;  // the event a chain started at -> firings
+  std::unique_ptr<LeadScorer> scorer_;  // null without an engine
 };
 
 }  // namespace rapport::projections

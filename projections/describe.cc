@@ -214,6 +214,17 @@ std::string Describe(const events::EventView& e) {
       if (p->problems() && p->problems()->size() > 0) out += ", " + std::to_string(p->problems()->size()) + " refused";
       return out;
     }
+    case fb::Payload::ScoringModelSet: {
+      auto* p = e.payload_as<fb::ScoringModelSet>();
+      size_t n = p->new_model() && p->new_model()->criteria() ? p->new_model()->criteria()->size() : 0;
+      return std::string(p->old_model() ? "Scoring model changed: " : "Scoring model set: ") + std::to_string(n) +
+             " criteria";
+    }
+    case fb::Payload::LeadScored: {
+      auto* p = e.payload_as<fb::LeadScored>();
+      return "Contact " + id + " lead score " + std::to_string(p->previous_score()) + " → " +
+             std::to_string(p->score()) + " (" + Cut(S(p->cause())) + ")";
+    }
     default:
       return e.type_name() + " " + std::string(e.stream_type()) + "/" + id;
   }

@@ -7,7 +7,7 @@
 namespace rapport::projections {
 namespace {
 
-enum Kind : uint8_t { kCreated = 1, kSource, kOwner, kLifecycle, kGone };
+enum Kind : uint8_t { kCreated = 1, kSource, kOwner, kLifecycle, kGone, kScore };
 
 std::string_view Str(const flatbuffers::String* s) {
   return s ? std::string_view(s->data(), s->size()) : std::string_view();
@@ -77,6 +77,10 @@ void EngagementProjection::Apply(const events::EventView& e) {
     case fb::Payload::ContactDeleted:
       d.kind = kGone;
       break;
+    case fb::Payload::LeadScored:
+      d.kind = kScore;
+      d.a = static_cast<Sym>(std::max(0, e.payload_as<fb::LeadScored>()->score()));
+      break;
     case fb::Payload::EmailLogged:
       activity(ActivityKind::kEmail, e.payload_as<fb::EmailLogged>()->author_id());
       return;
@@ -136,6 +140,14 @@ std::vector<ContactView> EngagementProjection::Contacts(const AsOf& at) const {
         case kGone:
           gone = true;
           break;
+        case kScore:
+          v.score = static_cast<int32_t>(d.a);
+          break;
+      }
+      if (v.exists && v.lifecycle != 0) {
+        uint8_t stage = v.lifecycle == static_cast<uint8_t>(fb::Lifecycle::Churned)
+                            ? static_cast<uint8_t>(fb::Lifecycle::Customer) : v.lifecycle;
+        v.furthest = std::max(v.furthest, stage);
       }
       if (v.exists && v.lifecycle == static_cast<uint8_t>(fb::Lifecycle::Customer) && !v.converted) {
         v.converted = true;

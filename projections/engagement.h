@@ -1,4 +1,4 @@
-// EngagementProjection: contacts (source, owner, lifecycle) and activities (author, kind,
+// EngagementProjection: contacts (source, owner, lifecycle, lead score) and activities (author, kind,
 // time) in every view — what the "leads and conversions by source" and "activities per owner
 // per week" reports count.
 #pragma once
@@ -18,6 +18,8 @@ struct ContactView {
   uint8_t lifecycle = 0;  // fb::Lifecycle
   bool converted = false;  // reached "customer" at some point
   Micros converted_at = 0;
+  uint8_t furthest = 0;    // the furthest lifecycle stage reached (churned counts as customer)
+  int32_t score = -1;      // the lead score (LeadScored); -1: never scored
 };
 
 enum class ActivityKind : uint8_t { kEmail = 0, kCall = 1, kMeeting = 2, kNote = 3, kForm = 4 };
@@ -35,7 +37,7 @@ class EngagementProjection final : public Projection {
  public:
   explicit EngagementProjection(Interner* strings) : s_(strings) {}
   std::string_view name() const override { return "engagement"; }
-  uint32_t version() const override { return 1; }
+  uint32_t version() const override { return 2; }
   void Apply(const events::EventView& e) override;
   void Serialize(BinaryWriter* w) const override;
   bool Deserialize(BinaryReader* r) override;
@@ -55,8 +57,8 @@ class EngagementProjection final : public Projection {
   struct Delta {
     uint64_t position = 0;
     Micros occurred = 0;
-    uint8_t kind = 0;  // created, source, owner, lifecycle, gone (merged/deleted)
-    Sym a = 0, b = 0;
+    uint8_t kind = 0;  // created, source, owner, lifecycle, gone (merged/deleted), score
+    Sym a = 0, b = 0;  // score: `a` holds the score
     uint8_t lifecycle = 0;
   };
 

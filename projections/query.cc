@@ -5,12 +5,13 @@
 #include "domain/money.h"
 #include "domain/value.h"
 #include "projections/automation_queries.h"
+#include "projections/scoring_queries.h"
 
 namespace rapport::projections {
 
 const char* const kQueryKinds[] = {"board",    "diff",    "forecast", "report",   "followups",
                                    "stale",    "renewals", "tickets", "timeline", "history",
-                                   "search",   "duplicates", "rules", "automation", nullptr};
+                                   "search",   "duplicates", "rules", "automation", "score", "scores", "score_report", nullptr};
 
 namespace {
 
@@ -200,6 +201,17 @@ Result<Json> RunQuery(const ProjectionEngine& engine, const Query& q, Micros now
     }
     return AutomationView(engine, at, q.record, q.limit);
   }
+  if (k == "score") {
+    std::string id = q.record;
+    if (id.rfind("contact/", 0) == 0) {
+      id = id.substr(8);
+    } else if (id.find('/') != std::string::npos) {
+      return Status::InvalidArgument("record: scores belong to contacts; name one as contact/C-1 or C-1");
+    }
+    return ScoreView(engine, at, id, q.limit);
+  }
+  if (k == "scores") return ScoresView(engine, at, q.min_amount, q.limit);
+  if (k == "score_report") return ScoreReportView(engine, at, now);
   return Status::InvalidArgument("kind: '" + k + "' is not a query; the queries are " + KnownKinds());
 }
 

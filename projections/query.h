@@ -19,6 +19,9 @@
 //   duplicates  —
 //   rules       — (the rule set in the view; projections/automation_queries.h)
 //   automation  record, limit (default 50): automatic actions on a record and why
+//   score       record (a contact), limit (history, default 20): its lead score and reasons
+//   scores      min_amount (the lowest score listed), limit (default 50)
+//   score_report  — (conversion by score band; projections/scoring_queries.h)
 // Every kind takes `view` (now, recorded as of an instant, or effective as of an instant).
 #pragma once
 

@@ -10,12 +10,13 @@ bool Report(const char* what, const Result<projections::AutomationReport>& r) {
     LogLine(LogLevel::kError, "automation round failed", {{"what", what}, {"error", r.status().ToString()}});
     return false;
   }
-  if (r->firings > 0 || r->actions_run > 0) {
+  if (r->firings > 0 || r->actions_run > 0 || r->scores_written > 0) {
     LogLine(LogLevel::kInfo, "automation",
             {{"what", what},
              {"firings", std::to_string(r->firings)},
              {"actions_run", std::to_string(r->actions_run)},
              {"actions_repeated", std::to_string(r->actions_repeated)},
+             {"scores_written", std::to_string(r->scores_written)},
              {"position", std::to_string(r->to_position)}});
   }
   for (const auto& p : r->problems) LogLine(LogLevel::kWarn, "automation action refused", {{"problem", p}});

@@ -82,7 +82,7 @@ TEST_CASE("rules are added listed shown changed and disabled from the CLI", "[cl
   CHECK_THAT(again.err, Catch::Contains("already disabled"));
 
   // Templates: listed, installed with their parameters, refused without them.
-  CHECK(cli.Ok({"rule", "templates", "--json"}).Json()["templates"].size() == 4);
+  CHECK(cli.Ok({"rule", "templates", "--json"}).Json()["templates"].size() == 5);
   Run missing = cli({"rule", "install", "web-form-lead"});
   CHECK(missing.code == 2);
   CHECK_THAT(missing.err, Catch::Contains("--team"));

@@ -392,7 +392,7 @@ TEST_CASE("planned actions carry the rule the trigger and a stable command id", 
 
 TEST_CASE("every built-in template is a valid rule", "[domain][automation]") {
   Harness h;
-  REQUIRE(RuleTemplates().size() == 4);
+  REQUIRE(RuleTemplates().size() == 5);
   TemplateParams p;
   p.team_id = "t-north";
   for (const auto& t : RuleTemplates()) {
