@@ -21,6 +21,7 @@
 
 #include "domain/command_service.h"
 #include "domain/rules.h"
+#include "domain/scoring.h"
 #include "projections/engine.h"
 #include "server/automation_scheduler.h"
 #include "server/log_line.h"
@@ -113,12 +114,14 @@ int main(int argc, char** argv) {
   CLI::App app{"rapport automation benchmark: appends with and without 50 active rules"};
   std::string dir = "build/bench-automation";
   int commands = 30000, threads = 8, pairs = 3;
-  bool firing = true;
+  bool firing = true, scoring = false;
   app.add_option("--dir", dir, "Scratch data directory (wiped)");
   app.add_option("--commands", commands, "CreateContact commands per measurement");
   app.add_option("--threads", threads, "Client threads");
   app.add_option("--pairs", pairs, "Measurements without and with rules, alternated");
   app.add_option("--firing", firing, "Whether 2 of the rules fire (for about 1 contact in 100 each)");
+  app.add_option("--scoring", scoring,
+                 "Also set the starter lead-scoring model: every new contact is scored (a LeadScored each)");
   CLI11_PARSE(app, argc, argv);
   server::SetLogLevel(server::LogLevel::kWarn);
   std::filesystem::remove_all(dir);
@@ -184,6 +187,11 @@ int main(int argc, char** argv) {
         r.definition = std::make_unique<fb::RuleDefinitionT>(std::move(d));
         Die((*service)->Execute(*admin, Cmd(std::move(r)), SystemClock()->NowMicros()).status(), "rule");
       }
+      if (scoring) {
+        fb::SetScoringModelT m;
+        m.model = std::make_unique<fb::ScoringModelT>(domain::StarterScoringModel());
+        Die((*service)->Execute(*admin, Cmd(std::move(m)), SystemClock()->NowMicros()).status(), "model");
+      }
       rules_defined = true;
     }
     projections::AutomationOptions ao;
@@ -214,8 +222,9 @@ int main(int argc, char** argv) {
   std::printf("| Durable CreateContact, %d threads, in-process | commands/s (median of %d) | ratio |\n", threads, pairs);
   std::printf("|---|---|---|\n");
   std::printf("| automation off | %.0f | 1.00 |\n", a);
-  std::printf("| 50 active rules%s, automation thread running | %.0f | %.2f |\n",
-              firing ? " (2 firing for ~1 contact in 100)" : " (none firing)", b, b / a);
+  std::printf("| 50 active rules%s%s, automation thread running | %.0f | %.2f |\n",
+              firing ? " (2 firing for ~1 contact in 100)" : " (none firing)",
+              scoring ? " and the starter scoring model" : "", b, b / a);
   std::printf("\nEach measurement: %d commands. Without: ", commands);
   for (double x : off) std::printf("%.0f ", x);
   std::printf("/ with: ");

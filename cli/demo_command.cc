@@ -115,6 +115,8 @@ std::vector<Try> Suggestions(const DemoSummary& s, const std::string& dir, const
   } else if (!s.busy_rep.empty()) {
     tries.push_back({"The tasks due and overdue of the rep with the most open ones", {r + "followups --user " + s.busy_rep}});
   }
+  tries.push_back({"Lead scores: set the starter model, let automation score every contact, see if scores predict wins",
+                   {r + "score model set --starter", r + "automation run", r + "score report"}});
   return tries;
 }
 

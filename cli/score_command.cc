@@ -140,15 +140,14 @@ int RunModelSet(const GlobalOptions& g, const ScoreArgs& a) {
   return kExitOk;
 }
 
-std::string ContactId(const std::string& text) {
-  std::string r = RecordName(text, "contact");
-  return r.rfind("contact/", 0) == 0 ? r.substr(8) : r;
-}
+// "C-1" or "contact/C-1" -> "contact/C-1"; another record type is passed on for the query to
+// refuse ("scores belong to contacts").
+std::string ContactRecord(const std::string& text) { return RecordName(text, "contact"); }
 
 int RunShow(const GlobalOptions& g, const ScoreArgs& a) {
   projections::Query q;
   q.kind = "score";
-  q.record = "contact/" + ContactId(a.contact);
+  q.record = ContactRecord(a.contact);
   q.limit = a.limit;
   Status s = SetView(a.tt, &q);
   if (!s.ok()) return ReportError(g, s);

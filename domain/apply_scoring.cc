@@ -34,13 +34,7 @@ bool ApplyScoring(const events::EventView& e, RecordState* s, Status* st) {
       s->Set("score", NumberValue(p->score()));
       s->score_basis = p->basis_position();
       s->score_computed_at = p->computed_at_us();
-      std::string key;
-      if (p->reasons()) {
-        for (const auto* r : *p->reasons()) {
-          key += std::to_string(r->criterion()) + ":" + std::to_string(r->source_position()) + ";";
-        }
-      }
-      s->score_reasons = std::move(key);
+      s->score_reasons = ReasonsKey(p->reasons());
       return true;
     }
     default:

@@ -50,10 +50,8 @@ Result<Decision> RecordScore(Env& env, const fb::RecordScoreT& c) {
   auto model_record = env.Maybe(kScoring, kLeadModel);
   if (!model_record.ok()) return model_record.status();
   if (*model_record == nullptr) return Status::FailedPrecondition("there is no scoring model: set one first");
-  const int32_t cap = ScoreCap(ScoringModelOf(**model_record));
-  if (c.score < 0 || c.score > cap) {
-    return Status::InvalidArgument("score must be between 0 and the model's cap " + std::to_string(cap));
-  }
+  // Within any cap a model may have (a runner catching up scores with the model of the time).
+  if (c.score < 0 || c.score > 1000) return Status::InvalidArgument("score must be between 0 and 1000");
   if (c.reasons.size() > 1000) return Status::InvalidArgument("reasons: at most 1000");
   for (size_t i = 0; i < c.reasons.size(); ++i) {
     if (!c.reasons[i]) return Status::InvalidArgument("reasons[" + std::to_string(i) + "] is missing");
@@ -66,9 +64,7 @@ Result<Decision> RecordScore(Env& env, const fb::RecordScoreT& c) {
   const RecordState& r = **contact;
   // A score from an earlier point than the one the contact has (a runner catching up after a
   // restart) would put an old score back: nothing to write.
-  if (c.basis_position < r.score_basis || c.computed_at_us < r.score_computed_at) {
-    return env.Done(kContact, c.contact_id);
-  }
+  if (ScoredLater(r, c.basis_position, c.computed_at_us)) return env.Done(kContact, c.contact_id);
   const bool scored = r.Get("score").kind != ValueKind::Null;
   const int32_t previous = static_cast<int32_t>(r.Int("score"));
   std::string key = ReasonsKey(c.reasons);

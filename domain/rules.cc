@@ -536,11 +536,13 @@ std::string AutomationCausation(const Firing& f) {
 }
 
 std::optional<AutomationCause> ParseCausation(std::string_view c) {
-  if (c.rfind("rule:", 0) != 0) return std::nullopt;
+  bool scoring = c.rfind("scoring ", 0) == 0;
+  if (!scoring && c.rfind("rule:", 0) != 0) return std::nullopt;
   size_t sp = c.find(' ');
   if (sp == std::string_view::npos) return std::nullopt;
   AutomationCause out;
-  out.rule_id = std::string(c.substr(5, sp - 5));
+  out.scoring = scoring;
+  if (!scoring) out.rule_id = std::string(c.substr(5, sp - 5));
   std::string_view rest = c.substr(sp + 1);
   if (rest.rfind("event:", 0) == 0) {
     out.event_position = std::strtoull(std::string(rest.substr(6)).c_str(), nullptr, 10);

@@ -113,8 +113,11 @@ std::string FormField(const nlohmann::json* event, std::string_view key);
 // The causation an automatic command carries: "rule:RUL-1 event:1234" or
 // "rule:RUL-1 time:deal-D-5-idle-1772442000000000"; ParseCausation reads it back.
 std::string AutomationCausation(const Firing& f);
+// Lead scores carry "scoring event:1234" or "scoring time:decay-2026-03-01" (rule_id empty,
+// scoring true).
 struct AutomationCause {
   std::string rule_id;
+  bool scoring = false;
   uint64_t event_position = 0;
   std::string time_key;
 };

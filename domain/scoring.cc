@@ -109,8 +109,11 @@ Status CheckScoringModel(const fb::ScoringModelT& m) {
     }
     if (attribute) {
       RAPPORT_RETURN_IF_ERROR(CheckCondition(c.field, c.op, c.value, at));
-      if (c.field.rfind("event.", 0) == 0) {
+      if (c.field.rfind("event.", 0) == 0 || c.field == "company.") {
         return Status::InvalidArgument(at + "field: attributes are the contact's or its company's (company.<field>)");
+      }
+      if (c.field == "score" || c.field == "company.score") {
+        return Status::InvalidArgument(at + "field: a score cannot depend on the score");
       }
       if (c.within_days != 0 || c.max_count != 0) {
         return Status::InvalidArgument(at + "within_days and max_count apply to behaviour only");
@@ -211,13 +214,64 @@ LeadScore ComputeScore(const ScoreInput& in) {
   return out;
 }
 
+namespace {
+
+void AddReasonKey(std::string* key, int32_t criterion, uint64_t source, int32_t base, std::string_view label) {
+  *key += std::to_string(criterion) + ":" + std::to_string(source) + ":" + std::to_string(base) + ":";
+  *key += label;
+  *key += ";";
+}
+
+}  // namespace
+
 std::string ReasonsKey(const std::vector<std::unique_ptr<fb::ScoreContributionT>>& reasons) {
   std::string key;
   for (const auto& r : reasons) {
-    if (!r) continue;
-    key += std::to_string(r->criterion) + ":" + std::to_string(r->source_position) + ";";
+    if (r) AddReasonKey(&key, r->criterion, r->source_position, r->base_points, r->label);
   }
   return key;
+}
+
+std::string ReasonsKey(const flatbuffers::Vector<flatbuffers::Offset<fb::ScoreContribution>>* reasons) {
+  std::string key;
+  if (reasons == nullptr) return key;
+  for (const auto* r : *reasons) {
+    AddReasonKey(&key, r->criterion(), r->source_position(), r->base_points(),
+                 r->label() ? std::string_view(r->label()->data(), r->label()->size()) : std::string_view());
+  }
+  return key;
+}
+
+bool ScoredLater(const RecordState& contact, uint64_t basis, Micros at) {
+  if (basis != contact.score_basis) return basis < contact.score_basis;
+  return at < contact.score_computed_at;
+}
+
+bool ConcernsModel(const events::EventView& e, const fb::ScoringModelT& model) {
+  auto named = [&](std::string_view field) {
+    for (const auto& c : model.criteria) {
+      if (c->field.empty()) continue;
+      if (c->field == field) return true;
+      if (field == "company_id" && c->field.rfind("company.", 0) == 0) return true;
+    }
+    return false;
+  };
+  switch (e.type()) {
+    case fb::Payload::ContactUpdated: {
+      auto* changes = e.payload_as<fb::ContactUpdated>()->changes();
+      if (changes == nullptr) return false;
+      for (const auto* ch : *changes) {
+        if (ch->field() != nullptr && named(std::string_view(ch->field()->data(), ch->field()->size()))) return true;
+      }
+      return false;
+    }
+    case fb::Payload::ContactLifecycleChanged:
+      return named("lifecycle");
+    case fb::Payload::ContactConsentChanged:
+      return named("email_opt_out") || named("phone_opt_out");
+    default:
+      return true;  // created, merged: everything may differ
+  }
 }
 
 std::vector<ScoreBand> ScoreBands(int32_t cap) {

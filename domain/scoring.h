@@ -20,7 +20,9 @@
 
 #include "domain/directory.h"
 #include "domain/record_state.h"
+#include "events/event.h"
 #include "events/schema/commands_generated.h"
+#include "events/schema/payloads_generated.h"
 
 namespace rapport::domain {
 
@@ -75,9 +77,18 @@ struct LeadScore {
 };
 LeadScore ComputeScore(const ScoreInput& in);
 
-// The key RecordScore compares reasons by: "criterion:source_position;..." (points that only
-// decayed do not make a change).
+// The key RecordScore compares reasons by: criterion, source, base points and label of each
+// (points that only decayed make no change; a model edit that renames or reprices does).
 std::string ReasonsKey(const std::vector<std::unique_ptr<fb::ScoreContributionT>>& reasons);
+std::string ReasonsKey(const flatbuffers::Vector<flatbuffers::Offset<fb::ScoreContribution>>* reasons);
+
+// True when `contact` holds a score computed from a later point than (basis, at): a later
+// log position, or the same one aged to a later instant. RecordScore writes nothing then.
+bool ScoredLater(const RecordState& contact, uint64_t basis, Micros at);
+
+// Whether an event on a contact's stream can change its score under `model` (an update of
+// fields no criterion names cannot).
+bool ConcernsModel(const events::EventView& e, const fb::ScoringModelT& model);
 
 // The band a score falls in for the conversion report: five equal bands of the cap,
 // "0-19", "20-39", ..., "80-100" for a cap of 100.

@@ -113,6 +113,9 @@ Result<Json> AutomationView(const ProjectionEngine& engine, const AsOf& view, co
       if (row.actor != domain::kAutomationActor || actions.size() >= limit) continue;
       auto e = log.Get(row.position);
       if (!e.ok()) return e.status();
+      // The daily decay of a lead score is time passing, not an action: `rapport score show`
+      // lists it.
+      if (e->view().causation_id().rfind("scoring time:decay-", 0) == 0) continue;
       Json a;
       a["position"] = row.position;
       a["occurred"] = FormatIso8601(row.occurred);

@@ -267,9 +267,12 @@ Result<AutomationReport> AutomationRunner::RecomputeScores(Micros now) {
   ScoringCounts counts;
   Status s = scorer_->Recompute(now, &counts);
   AddScoring(counts, &report);
-  if (!s.ok()) return s;
   // Recompute read the model at the log's end; events after the checkpoint see it as of each.
-  if (loaded_) RAPPORT_RETURN_IF_ERROR(scorer_->Load(checkpoint_));
+  if (loaded_) {
+    Status reloaded = scorer_->Load(checkpoint_);
+    if (s.ok()) s = reloaded;
+  }
+  if (!s.ok()) return s;
   return report;
 }
 

@@ -87,19 +87,24 @@ Status LeadScorer::Load(uint64_t position) {
 Status LeadScorer::OnEvent(const events::EventView& e, Micros now, ScoringCounts* counts) {
   if (e.stream_type() == domain::kScoring) {
     if (e.stream_id() != domain::kLeadModel) return Status::Ok();
-    RAPPORT_RETURN_IF_ERROR(domain::Apply(e, &model_));
-    model_def_ = domain::ScoringModelOf(model_);
+    // Applied already when a rescore below failed and the runner tries the event again.
+    if (e.stream_version() > model_.version) {
+      RAPPORT_RETURN_IF_ERROR(domain::Apply(e, &model_));
+      model_def_ = domain::ScoringModelOf(model_);
+    }
     // A new model: every lead is scored with it, as of this event.
     return ScoreAll(model_def_, e.recorded_at_us(), e.position(), "model changed (event " + std::to_string(e.position()) + ")",
-                    "p" + std::to_string(e.position()), now, counts);
+                    "p" + std::to_string(e.position()), "scoring event:" + std::to_string(e.position()), now, counts);
   }
   if (!model_.created || !e.known_type()) return Status::Ok();
   if (e.command_id().substr(0, 7) == "import-") return Status::Ok();
+  if (e.stream_type() == domain::kContact && !domain::ConcernsModel(e, model_def_)) return Status::Ok();
   std::vector<std::string> contacts = ContactsOf(e);
   for (const std::string& id : contacts) {
     RAPPORT_RETURN_IF_ERROR(ScoreContact(model_def_, id, e.recorded_at_us(), e.position(),
                                          "event " + std::to_string(e.position()) + " " + e.type_name(),
-                                         "auto-score-" + id + "-p" + std::to_string(e.position()), now, counts));
+                                         "auto-score-" + id + "-p" + std::to_string(e.position()),
+                                         "scoring event:" + std::to_string(e.position()), now, counts));
   }
   return Status::Ok();
 }
@@ -124,8 +129,13 @@ Status LeadScorer::DecayPass(Micros now, uint64_t handled, ScoringCounts* counts
       return ids;
     });
     for (const std::string& id : scored) {
+      // A contact computed since midnight (an event today) has fresher behaviour than this
+      // pass would see: leave it.
+      auto contact = service_->Get(domain::kContact, id);
+      if (contact.ok() && contact->score_computed_at >= at) continue;
       RAPPORT_RETURN_IF_ERROR(ScoreContact(model, id, at, basis, "decay " + DayText(day),
-                                           "auto-score-" + id + "-d" + std::to_string(day), now, counts));
+                                           "auto-score-" + id + "-d" + std::to_string(day),
+                                           "scoring time:decay-" + DayText(day), now, counts));
     }
   }
   last_decay_day_ = day;
@@ -136,11 +146,12 @@ Status LeadScorer::Recompute(Micros now, ScoringCounts* counts) {
   RAPPORT_RETURN_IF_ERROR(Load(log_->LastPosition()));
   if (!model_.created) return Status::FailedPrecondition("there is no scoring model: set one with `rapport score model set`");
   uint64_t basis = log_->LastPosition();
-  return ScoreAll(model_def_, now, basis, "recompute", "r" + std::to_string(basis), now, counts);
+  return ScoreAll(model_def_, now, basis, "recompute", "r" + std::to_string(basis),
+                  "scoring time:recompute-" + std::to_string(basis), now, counts);
 }
 
-Status LeadScorer::ScoreAll(const fb::ScoringModelT& model, Micros at, uint64_t basis, const std::string& cause, const std::string& key, Micros now,
-                            ScoringCounts* counts) {
+Status LeadScorer::ScoreAll(const fb::ScoringModelT& model, Micros at, uint64_t basis, const std::string& cause,
+                            const std::string& key, const std::string& causation, Micros now, ScoringCounts* counts) {
   RAPPORT_RETURN_IF_ERROR(engine_->CatchUp());
   std::vector<std::string> ids = engine_->Read(AsOf::Now(now), [&](const ReadModel& m, const AsOf& a) {
     std::vector<std::string> out;
@@ -148,7 +159,8 @@ Status LeadScorer::ScoreAll(const fb::ScoringModelT& model, Micros at, uint64_t 
     return out;
   });
   for (const std::string& id : ids) {
-    RAPPORT_RETURN_IF_ERROR(ScoreContact(model, id, at, basis, cause, "auto-score-" + id + "-" + key, now, counts));
+    RAPPORT_RETURN_IF_ERROR(
+        ScoreContact(model, id, at, basis, cause, "auto-score-" + id + "-" + key, causation, now, counts));
   }
   return Status::Ok();
 }
@@ -163,41 +175,34 @@ Result<std::vector<domain::BehaviourFact>> LeadScorer::Behaviours(const std::str
       longest_reply = std::max<Micros>(longest_reply, domain::ReplyWindowDays(*c) * kMicrosPerDay);
     }
   }
-  struct Entry {
-    TimelineEntry entry;
-    bool deleted = false;
-  };
-  std::vector<Entry> entries = engine_->Read(AsOf::Now(at), [&](const ReadModel& m, const AsOf& a) {
-    std::vector<Entry> out;
+  std::vector<TimelineEntry> entries = engine_->Read(AsOf::Now(at), [&](const ReadModel& m, const AsOf& a) {
+    std::vector<TimelineEntry> out;
     TimelinePage page = m.timeline.Page("contact/" + contact_id, a, kEntriesRead, nullptr);
     for (const auto& te : page.entries) {
       if (te.position > basis) continue;
       if (te.occurred < at - reach - longest_reply) break;  // newest first: the rest is older
-      out.push_back({te, false});
+      out.push_back(te);
     }
     return out;
   });
   std::vector<domain::BehaviourFact> facts;
-  std::vector<Micros> sent;  // our emails to them
-  for (const Entry& en : entries) {
-    auto ev = log_->Get(en.entry.position);
+  std::vector<std::string> activity_ids;  // of facts[i]
+  std::vector<std::pair<Micros, std::string>> sent;  // our emails to them
+  for (const TimelineEntry& en : entries) {
+    auto ev = log_->Get(en.position);
     if (!ev.ok()) {
       if (ev.status().code() == StatusCode::kNotFound) continue;
       return ev.status();
     }
     const events::EventView& e = ev->view();
     if (e.stream_type() != domain::kActivity) continue;
-    bool deleted = engine_->Read(AsOf::Now(at), [&](const ReadModel& m, const AsOf& a) {
-      return m.timeline.ActivityDeleted(e.stream_id(), a);
-    });
-    if (deleted) continue;  // (deleted by now: it no longer counts)
     domain::BehaviourFact f;
     f.position = e.position();
     f.occurred = e.occurred_at_us();
     switch (e.type()) {
       case fb::Payload::EmailLogged:
         if (e.payload_as<fb::EmailLogged>()->direction() == fb::Direction::Outbound) {
-          sent.push_back(f.occurred);
+          sent.emplace_back(f.occurred, std::string(e.stream_id()));
           continue;
         }
         f.kind = fb::ScoreBehaviour::InboundEmail;
@@ -219,13 +224,29 @@ Result<std::vector<domain::BehaviourFact>> LeadScorer::Behaviours(const std::str
         continue;
     }
     facts.push_back(f);
+    activity_ids.emplace_back(e.stream_id());
   }
+  // Activities deleted by now count nothing (one look at the projections for all of them).
+  engine_->Read(AsOf::Now(at), [&](const ReadModel& m, const AsOf& a) {
+    size_t kept = 0;
+    for (size_t i = 0; i < facts.size(); ++i) {
+      if (m.timeline.ActivityDeleted(activity_ids[i], a)) continue;
+      facts[kept++] = facts[i];
+    }
+    facts.resize(kept);
+    sent.erase(std::remove_if(sent.begin(), sent.end(),
+                              [&](const auto& s) { return m.timeline.ActivityDeleted(s.second, a); }),
+               sent.end());
+    return 0;
+  });
   // A reply: an email from them after one of ours (the latest before it).
-  std::sort(sent.begin(), sent.end());
+  std::vector<Micros> sent_at;
+  for (const auto& s : sent) sent_at.push_back(s.first);
+  std::sort(sent_at.begin(), sent_at.end());
   for (auto& f : facts) {
     if (f.kind != fb::ScoreBehaviour::InboundEmail) continue;
-    auto it = std::upper_bound(sent.begin(), sent.end(), f.occurred);
-    if (it != sent.begin()) f.reply_after = f.occurred - *std::prev(it);
+    auto it = std::upper_bound(sent_at.begin(), sent_at.end(), f.occurred);
+    if (it != sent_at.begin()) f.reply_after = f.occurred - *std::prev(it);
   }
   return facts;
 }
@@ -255,8 +276,9 @@ Result<domain::LeadScore> LeadScorer::Compute(const RecordState& contact, const 
   return domain::ComputeScore(in);
 }
 
-Status LeadScorer::ScoreContact(const fb::ScoringModelT& model, const std::string& contact_id, Micros at, uint64_t basis, const std::string& cause,
-                                const std::string& command_id, Micros now, ScoringCounts* counts) {
+Status LeadScorer::ScoreContact(const fb::ScoringModelT& model, const std::string& contact_id, Micros at,
+                                uint64_t basis, const std::string& cause, const std::string& command_id,
+                                const std::string& causation, Micros now, ScoringCounts* counts) {
   auto contact = service_->Get(domain::kContact, contact_id);
   if (!contact.ok()) {
     if (IsStoreError(contact.status())) return contact.status();
@@ -264,7 +286,7 @@ Status LeadScorer::ScoreContact(const fb::ScoringModelT& model, const std::strin
   }
   if (!contact->live()) return Status::Ok();
   // Nothing to do for a contact scored from a later point already.
-  if (basis < contact->score_basis || at < contact->score_computed_at) return Status::Ok();
+  if (domain::ScoredLater(*contact, basis, at)) return Status::Ok();
   if (model.criteria.empty()) return Status::Ok();
   auto computed = Compute(*contact, model, at, basis);
   if (!computed.ok()) return computed.status();
@@ -279,7 +301,9 @@ Status LeadScorer::ScoreContact(const fb::ScoringModelT& model, const std::strin
   r.computed_at_us = at;
   fb::CommandT c;
   c.command_id = command_id;
-  c.causation_id = "scoring " + cause;
+  // "scoring event:P": the runner follows it back to P, so rules and scores that keep
+  // triggering each other stop like rules do.
+  c.causation_id = causation;
   c.occurred_at_us = at;
   c.body.Set(std::move(r));
   auto result = service_->Execute(AutomationActor(), c, now);

@@ -13,6 +13,10 @@
 //    log holds (as-of needs no arithmetic).
 //  - Recompute scores every contact now.
 //
+// Contact events rescore only when they change something the model reads (an update of a
+// field no criterion names does not). Scores carry the causation "scoring event:<position>",
+// so rules and scores that keep triggering each other stop like rule chains do.
+//
 // Exactly once: command ids are "auto-score-<contact>-p<position>" (events),
 // "-d<day>" (decay) and "-r<position>" (recompute); RecordScore writes nothing when neither
 // the score nor its reasons change, or when the contact was scored from a later point.
@@ -53,10 +57,13 @@ class LeadScorer {
 
  private:
   // Rescore all contacts in the model's view.
+  // `cause` is for people ("event 12 MeetingLogged"), `causation` for the runner ("scoring
+  // event:12", domain::ParseCausation), `key` ends the command ids ("p12").
   Status ScoreAll(const fb::ScoringModelT& model, Micros at, uint64_t basis, const std::string& cause,
-                  const std::string& key, Micros now, ScoringCounts* counts);
+                  const std::string& key, const std::string& causation, Micros now, ScoringCounts* counts);
   Status ScoreContact(const fb::ScoringModelT& model, const std::string& contact_id, Micros at, uint64_t basis,
-                      const std::string& cause, const std::string& command_id, Micros now, ScoringCounts* counts);
+                      const std::string& cause, const std::string& command_id, const std::string& causation,
+                      Micros now, ScoringCounts* counts);
   // The contact's score with `model` at `at`, from the log up to `basis`.
   Result<domain::LeadScore> Compute(const domain::RecordState& contact, const fb::ScoringModelT& model, Micros at,
                                     uint64_t basis);

@@ -81,7 +81,8 @@ Result<fb::ScoringModelT> ScoringModelFromJson(const Json& j) {
     return std::find_if(std::begin(keys), std::end(keys), [&](const char* x) { return k == x; }) != std::end(keys);
   };
   auto integer = [](const Json& v, const std::string& at, int32_t* out) -> Status {
-    if (!v.is_number_integer() || v.get<int64_t>() < INT32_MIN || v.get<int64_t>() > INT32_MAX) {
+    if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<uint64_t>() > INT32_MAX) ||
+        v.get<int64_t>() < INT32_MIN || v.get<int64_t>() > INT32_MAX) {
       return Status::InvalidArgument(at + ": a whole number, not " + v.dump());
     }
     *out = static_cast<int32_t>(v.get<int64_t>());

@@ -74,7 +74,7 @@ TEST_CASE("rapport demo prints a short summary and commands to try, each of whic
     CHECK(!r.out.empty());
     tried.push_back(args[2]);
   }
-  for (const char* view : {"board", "diff", "forecast", "report", "timeline"}) {
+  for (const char* view : {"board", "diff", "forecast", "report", "timeline", "score"}) {
     CHECK(std::find(tried.begin(), tried.end(), view) != tried.end());
   }
   // --json holds the summary and the views, and the same suggestions.
