@@ -386,3 +386,51 @@ TEST_CASE("a lead that arrives above the threshold is qualified by its first sco
   CHECK(r.firings == 1);
   CHECK(s.service->Get("contact", "C-2")->Text("lifecycle") == "marketing_qualified");
 }
+
+TEST_CASE("rules and scores that keep triggering each other stop like rule chains", "[scoring]") {
+  Scoring s;
+  fb::ScoringModelT m = Model();
+  m.criteria.push_back(Attr("still a lead", 40, "lifecycle", "=", "lead"));
+  s.SetModel(std::move(m));
+  // Qualify at 50 or more; demote below 50. With the lifecycle in the model, each undoes the
+  // other: lead 70 -> qualified -> 30 -> lead -> 70 -> ...
+  auto rule = [&](const std::string& id, const std::string& op, fb::Lifecycle stage) {
+    fb::RuleDefinitionT d;
+    d.name = "flip " + id;
+    d.trigger = fb::RuleTrigger::Event;
+    d.event_type = "LeadScored";
+    auto c = std::make_unique<fb::RuleConditionT>();
+    c->field = "event.score";
+    c->op = op;
+    c->value = "50";
+    d.conditions.push_back(std::move(c));
+    auto a = std::make_unique<fb::RuleActionT>();
+    a->kind = fb::RuleActionKind::SetLifecycle;
+    a->lifecycle = stage;
+    d.actions.push_back(std::move(a));
+    fb::DefineRuleT r;
+    r.rule_id = id;
+    r.definition = std::make_unique<fb::RuleDefinitionT>(std::move(d));
+    s.Run("U-1", std::move(r));
+  };
+  rule("RUL-1", ">=", fb::Lifecycle::MarketingQualified);
+  rule("RUL-2", "<", fb::Lifecycle::Lead);
+  auto r = s.runner->RunEvents(s.clock.NowMicros());
+  REQUIRE(r.ok());
+  CHECK(r->problem_count >= 1);
+  REQUIRE_FALSE(r->problems.empty());
+  CHECK_THAT(r->problems.front(), Catch::Contains("rule firings deep"));
+  CHECK(s.CountEvents("ContactLifecycleChanged") <= 8);
+  CHECK(s.CountEvents("LeadScored") <= 9);
+  // An update of a field no criterion reads rescores nothing.
+  size_t scored = s.CountEvents("LeadScored");
+  fb::UpdateRecordT u;
+  u.record_type = "contact";
+  u.record_id = "C-1";
+  u.set.push_back(Field("first_name", domain::TextValue("Marie")));
+  s.Run("U-1", std::move(u));
+  auto again = s.runner->RunEvents(s.clock.NowMicros());
+  REQUIRE(again.ok());
+  CHECK(again->contacts_scored == 0);
+  CHECK(s.CountEvents("LeadScored") == scored);
+}
