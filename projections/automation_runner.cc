@@ -243,13 +243,32 @@ Result<AutomationReport> AutomationRunner::RunEvents(Micros now) {
         AddScoring(counts, &report);
       }
       if (!s.ok()) {
-        // Everything before this event is handled; it is tried again next time.
+        // Everything before this event is handled (its scores recorded); it is tried again
+        // next time.
+        if (scorer_) {
+          ScoringCounts counts;
+          Status flushed = scorer_->Flush(&counts);
+          AddScoring(counts, &report);
+          if (!flushed.ok()) {
+            report.to_position = checkpoint_;
+            return flushed;
+          }
+        }
         Status saved = SaveCheckpoint(done, true);
         report.to_position = done;
         return saved.ok() ? s : saved;
       }
       done = e.view().position();
       ++report.events_scanned;
+    }
+    if (scorer_) {  // the batch's scores, before the checkpoint moves past their events
+      ScoringCounts counts;
+      Status flushed = scorer_->Flush(&counts);
+      AddScoring(counts, &report);
+      if (!flushed.ok()) {
+        report.to_position = checkpoint_;
+        return flushed;
+      }
     }
     RAPPORT_RETURN_IF_ERROR(SaveCheckpoint(done, false));
     if (options_.progress) options_.progress(done, log_->LastPosition());

@@ -1,6 +1,8 @@
 #include "projections/lead_scorer.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "domain/rules.h"
 #include "events/schema/payloads_generated.h"
@@ -23,6 +25,9 @@ bool IsStoreError(const Status& s) {
 
 // Timeline entries read per contact: the newest ones, which hold the behaviour that counts.
 constexpr size_t kEntriesRead = 300;
+// Scores computed before they are recorded together (Flush), and the threads recording them.
+constexpr size_t kFlushAt = 256;
+constexpr size_t kFlushThreads = 8;
 // Contacts one activity may name that are scored for it.
 constexpr size_t kMaxLinkedContacts = 20;
 
@@ -137,6 +142,7 @@ Status LeadScorer::DecayPass(Micros now, uint64_t handled, ScoringCounts* counts
                                            "auto-score-" + id + "-d" + std::to_string(day),
                                            "scoring time:decay-" + DayText(day), now, counts));
     }
+    RAPPORT_RETURN_IF_ERROR(Flush(counts));
   }
   last_decay_day_ = day;
   return Status::Ok();
@@ -162,7 +168,7 @@ Status LeadScorer::ScoreAll(const fb::ScoringModelT& model, Micros at, uint64_t 
     RAPPORT_RETURN_IF_ERROR(
         ScoreContact(model, id, at, basis, cause, "auto-score-" + id + "-" + key, causation, now, counts));
   }
-  return Status::Ok();
+  return Flush(counts);
 }
 
 Result<std::vector<domain::BehaviourFact>> LeadScorer::Behaviours(const std::string& contact_id, Micros at,
@@ -306,16 +312,50 @@ Status LeadScorer::ScoreContact(const fb::ScoringModelT& model, const std::strin
   c.causation_id = causation;
   c.occurred_at_us = at;
   c.body.Set(std::move(r));
-  auto result = service_->Execute(AutomationActor(), c, now);
-  if (!result.ok()) {
-    if (IsStoreError(result.status())) return result.status();
-    if (counts->problems.size() < 100) {
-      counts->problems.push_back("scoring contact " + contact_id + ": " + result.status().ToString());
-    }
-    return Status::Ok();
-  }
-  if (!result->duplicate && result->first_position != 0) ++counts->scores_written;
+  // Recorded by Flush, with the others of the batch; a later computation of the same contact
+  // in the batch replaces this one.
+  pending_[contact_id] = Pending{std::move(c), now};
+  if (pending_.size() >= kFlushAt) return Flush(counts);
   return Status::Ok();
+}
+
+Status LeadScorer::Flush(ScoringCounts* counts) {
+  if (pending_.empty()) return Status::Ok();
+  std::vector<Pending> work;
+  work.reserve(pending_.size());
+  for (auto& [id, p] : pending_) work.push_back(std::move(p));
+  pending_.clear();
+  // Each score is its own durable command; run side by side they share the log's group
+  // commit instead of waiting for one sync each.
+  std::vector<Result<fb::CommandResultT>> results(work.size(), Status::Unavailable("not run"));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < work.size(); i = next++) {
+      results[i] = service_->Execute(AutomationActor(), work[i].command, work[i].now);
+    }
+  };
+  size_t threads = std::min<size_t>(kFlushThreads, work.size());
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  Status store_error;
+  for (size_t i = 0; i < work.size(); ++i) {
+    const auto& result = results[i];
+    if (!result.ok()) {
+      if (IsStoreError(result.status())) {
+        if (store_error.ok()) store_error = result.status();
+        continue;
+      }
+      if (counts->problems.size() < 100) {
+        counts->problems.push_back("scoring contact " + work[i].command.body.AsRecordScore()->contact_id + ": " +
+                                   result.status().ToString());
+      }
+      continue;
+    }
+    if (!result->duplicate && result->first_position != 0) ++counts->scores_written;
+  }
+  return store_error;
 }
 
 }  // namespace rapport::projections

@@ -24,6 +24,7 @@
 // the company shows in its contacts' scores at their next event or the next decay pass.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,7 +50,11 @@ class LeadScorer {
   Status Load(uint64_t position);
   bool has_model() const { return model_.created; }
 
+  // Scores OnEvent computes are recorded by Flush (or once 256 are waiting), several at a
+  // time: the runner flushes before it moves its checkpoint past the events they are for. A
+  // contact scored twice before a flush gets the later score only.
   Status OnEvent(const events::EventView& e, Micros now, ScoringCounts* counts);
+  Status Flush(ScoringCounts* counts);
   // `handled`: the last position OnEvent has seen (the runner's checkpoint). Behaviour after it
   // is left to OnEvent, which scores it as of its own time.
   Status DecayPass(Micros now, uint64_t handled, ScoringCounts* counts);
@@ -77,6 +82,11 @@ class LeadScorer {
   ProjectionEngine* engine_;
   std::unique_ptr<domain::Directory> directory_;
   uint64_t directory_generation_ = 0;
+  struct Pending {
+    fb::CommandT command;
+    Micros now = 0;
+  };
+  std::map<std::string, Pending> pending_;  // contact -> its score, to record
   domain::RecordState model_;   // scoring/lead as of the last event handled
   fb::ScoringModelT model_def_;  // its model, unpacked
   int64_t last_decay_day_ = -1;

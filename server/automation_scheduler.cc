@@ -78,6 +78,8 @@ void AutomationScheduler::Loop() {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
       ok = Report("events", runner_.RunEvents(options_.clock->NowMicros()));
+      auto done = runner_.Checkpoint();
+      if (done.ok()) handled_ = *done;
     }
     if (std::chrono::steady_clock::now() >= next_timers) {
       ok = Report("timers", runner_.RunTimers(options_.clock->NowMicros())) && ok;

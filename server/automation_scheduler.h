@@ -37,12 +37,16 @@ class AutomationScheduler {
 
   // Rounds completed (for tests and stats).
   uint64_t rounds() const { return rounds_.load(); }
+  // The last log position event rules and scoring have handled (the runner's checkpoint,
+  // whether or not its file is written yet).
+  uint64_t handled() const { return handled_.load(); }
 
  private:
   void Loop();
 
   events::EventLog* log_;
   std::atomic<bool> stop_{false};  // before runner_, which asks it between batches
+  std::atomic<uint64_t> handled_{0};
   projections::AutomationRunner runner_;
   SchedulerOptions options_;
   std::atomic<uint64_t> rounds_{0};
