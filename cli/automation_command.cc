@@ -1,6 +1,7 @@
 #include "cli/automation_command.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
@@ -10,6 +11,7 @@
 #include "cli/view_context.h"
 #include "domain/enums.h"
 #include "domain/rules.h"
+#include "domain/scoring.h"
 #include "domain/text.h"
 #include "projections/automation_runner.h"
 
@@ -406,6 +408,22 @@ int RunInstall(const GlobalOptions& g, const RuleArgs& a) {
       if (e.message().rfind(arg, 0) == 0) e = Status(e.code(), flag + e.message().substr(std::string(arg).size()));
     }
     return ReportError(g, e);
+  }
+  if (a.template_name == "qualified-lead") {
+    // A threshold above the model's cap could never be crossed.
+    auto model = session->Get(domain::kScoring, domain::kLeadModel);
+    long long threshold = a.score.empty() ? 70 : std::atoll(a.score.c_str());
+    if (model.ok()) {
+      int32_t cap = domain::ScoreCap(domain::ScoringModelOf(*model));
+      if (threshold > cap) {
+        return ReportError(g, Status::InvalidArgument("--score: " + std::to_string(threshold) +
+                                                      " is above the scoring model's cap of " + std::to_string(cap) +
+                                                      ": the rule could never fire"));
+      }
+    } else if (model.status().code() == StatusCode::kNotFound) {
+      std::cerr << "rapport: note: there is no scoring model yet: the rule acts once one is set "
+                   "(`rapport score model set`)\n";
+    }
   }
   fb::DefineRuleT c;
   c.rule_id = a.id;

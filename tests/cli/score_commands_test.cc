@@ -86,6 +86,9 @@ TEST_CASE("the scoring model is set from a file and leads are scored with reason
   Run rule = cli.Ok({"rule", "install", "qualified-lead", "--score", "45", "--json"});
   CHECK(rule.Json()["rule_id"] == "RUL-1");
   CHECK(cli({"rule", "install", "qualified-lead", "--score", "lots"}).code == 2);
+  Run above = cli({"rule", "install", "qualified-lead", "--score", "150"});
+  CHECK(above.code == 2);
+  CHECK_THAT(above.err, Catch::Contains("above the scoring model's cap of 100"));
 }
 
 TEST_CASE("rapportd scores leads by itself and the score commands work remotely", "[cli][server][scoring]") {
