@@ -530,6 +530,11 @@ std::string FormEmail(const nlohmann::json* event) {
   return email.empty() ? FormField(event, "email") : email;
 }
 
+const Actor& AutomationActor() {
+  static const Actor actor{std::string(kAutomationActor), fb::Role::Admin, true};
+  return actor;
+}
+
 std::string AutomationCausation(const Firing& f) {
   if (f.trigger_position != 0) return "rule:" + f.rule_id + " event:" + std::to_string(f.trigger_position);
   return "rule:" + f.rule_id + " time:" + f.trigger_key;

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/decide.h"
 #include "domain/directory.h"
 #include "domain/record_state.h"
 #include "events/schema/commands_generated.h"
@@ -31,6 +32,9 @@ inline constexpr std::string_view kNotification = "notification";
 inline constexpr std::string_view kFiring = "firing";
 // The actor of every command automation runs.
 inline constexpr std::string_view kAutomationActor = "automation";
+
+// The actor of every command automation runs: kAutomationActor, an admin, rapport itself.
+const Actor& AutomationActor();
 
 // The definition a rule record holds now (empty for a record that is not a rule).
 fb::RuleDefinitionT RuleDefinitionOf(const RecordState& rule);

@@ -16,12 +16,8 @@
 namespace rapport::projections {
 namespace {
 
+using domain::AutomationActor;
 using domain::RecordState;
-
-const domain::Actor& AutomationActor() {
-  static const domain::Actor actor{std::string(domain::kAutomationActor), fb::Role::Admin, true};
-  return actor;
-}
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -37,12 +33,6 @@ void AddProblem(AutomationReport* r, std::string p) {
   if (r->problems.size() < kMaxProblems) r->problems.push_back(std::move(p));
 }
 
-// Errors that mean the store is in trouble (stop and keep the checkpoint), as opposed to an
-// action the domain refused (reported, and the run goes on).
-bool IsStoreError(const Status& s) {
-  return s.code() == StatusCode::kIOError || s.code() == StatusCode::kCorruption ||
-         s.code() == StatusCode::kUnavailable;
-}
 
 std::string Problem(const domain::Firing& f, const RecordState& subject, size_t index,
                     fb::RuleActionKind kind, const Status& s) {

@@ -11,17 +11,9 @@
 namespace rapport::projections {
 namespace {
 
+using domain::AutomationActor;
 using domain::RecordState;
 
-const domain::Actor& AutomationActor() {
-  static const domain::Actor actor{std::string(domain::kAutomationActor), fb::Role::Admin, true};
-  return actor;
-}
-
-bool IsStoreError(const Status& s) {
-  return s.code() == StatusCode::kIOError || s.code() == StatusCode::kCorruption ||
-         s.code() == StatusCode::kUnavailable;
-}
 
 // Timeline entries read per contact: the newest ones, which hold the behaviour that counts.
 constexpr size_t kEntriesRead = 300;
@@ -74,6 +66,11 @@ const domain::Directory& LeadScorer::CurrentDirectory() {
     directory_ = std::make_unique<domain::Directory>(service_->directory());
   }
   return *directory_;
+}
+
+bool IsStoreError(const Status& s) {
+  return s.code() == StatusCode::kIOError || s.code() == StatusCode::kCorruption ||
+         s.code() == StatusCode::kUnavailable;
 }
 
 Status LeadScorer::Load(uint64_t position) {

@@ -35,6 +35,10 @@
 
 namespace rapport::projections {
 
+// Errors that mean the store is in trouble (stop and keep the checkpoint), as opposed to a
+// command the domain refused (reported, and the run goes on).
+bool IsStoreError(const Status& s);
+
 struct ScoringCounts {
   uint64_t contacts_scored = 0;  // scores computed
   uint64_t scores_written = 0;   // LeadScored events appended

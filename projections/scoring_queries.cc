@@ -33,7 +33,9 @@ Result<std::optional<fb::ScoringModelT>> ModelInView(const events::EventLog& log
   return model;
 }
 
-Json ModelToJson(const fb::ScoringModelT& m) {
+}  // namespace
+
+Json ScoringModelToJson(const fb::ScoringModelT& m) {
   Json j;
   j["cap"] = domain::ScoreCap(m);
   j["half_life_days"] = m.half_life_days;
@@ -57,6 +59,8 @@ Json ModelToJson(const fb::ScoringModelT& m) {
   return j;
 }
 
+namespace {
+
 Json ScoredToJson(const events::EventView& e, const fb::LeadScored& p) {
   Json j;
   j["score"] = p.score();
@@ -69,8 +73,6 @@ Json ScoredToJson(const events::EventView& e, const fb::LeadScored& p) {
 }
 
 }  // namespace
-
-Json ScoringModelToJson(const fb::ScoringModelT& m) { return ModelToJson(m); }
 
 Result<fb::ScoringModelT> ScoringModelFromJson(const Json& j) {
   if (!j.is_object()) return Status::InvalidArgument("the model must be a JSON object with \"criteria\"");
@@ -169,7 +171,7 @@ Result<Json> ScoreView(const ProjectionEngine& engine, const AsOf& view, const s
   j["view"] = ToJson(at);
   auto model = ModelInView(log, at);
   if (!model.ok()) return model.status();
-  if (*model) j["model"] = ModelToJson(**model);
+  if (*model) j["model"] = ScoringModelToJson(**model);
   j["scored"] = !scored.empty();
   j["reasons"] = Json::array();
   j["history"] = Json::array();

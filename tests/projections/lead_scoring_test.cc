@@ -102,6 +102,17 @@ struct Scoring : ProjectionFixture {
     m.links = domain::testing::ContactLinks({contact});
     return Run("U-3", std::move(m)).record_id;
   }
+  // The qualified-lead template as RUL-1, with `threshold`.
+  void InstallQualifiedLead(const std::string& threshold) {
+    domain::TemplateParams p;
+    p.score = threshold;
+    auto d = domain::RuleTemplate("qualified-lead", p, service->directory());
+    REQUIRE(d.ok());
+    fb::DefineRuleT rule;
+    rule.rule_id = "RUL-1";
+    rule.definition = std::make_unique<fb::RuleDefinitionT>(std::move(*d));
+    Run("U-1", std::move(rule));
+  }
   AutomationReport Events(AutomationRunner* r = nullptr) {
     auto rep = (r ? r : runner.get())->RunEvents(clock.NowMicros());
     INFO(rep.status().ToString());
@@ -218,14 +229,7 @@ TEST_CASE("scores follow what leads do and decay by the half-life once a day", "
 TEST_CASE("a score crossing the threshold triggers the qualified-lead rule once", "[scoring]") {
   Scoring s;
   s.SetModel(Model());
-  domain::TemplateParams p;
-  p.score = "75";
-  auto d = domain::RuleTemplate("qualified-lead", p, s.service->directory());
-  REQUIRE(d.ok());
-  fb::DefineRuleT rule;
-  rule.rule_id = "RUL-1";
-  rule.definition = std::make_unique<fb::RuleDefinitionT>(std::move(*d));
-  s.Run("U-1", std::move(rule));
+  s.InstallQualifiedLead("75");
   s.Email("C-1", fb::Direction::Inbound);
   s.Events();
   CHECK(s.Score("C-1") == 40);
@@ -369,14 +373,7 @@ TEST_CASE("the score report counts each band's later conversions", "[scoring]") 
 TEST_CASE("a lead that arrives above the threshold is qualified by its first score", "[scoring]") {
   Scoring s;
   s.SetModel(Model());
-  domain::TemplateParams p;
-  p.score = "25";
-  auto d = domain::RuleTemplate("qualified-lead", p, s.service->directory());
-  REQUIRE(d.ok());
-  fb::DefineRuleT rule;
-  rule.rule_id = "RUL-1";
-  rule.definition = std::make_unique<fb::RuleDefinitionT>(std::move(*d));
-  s.Run("U-1", std::move(rule));
+  s.InstallQualifiedLead("25");
   // The runner scores C-1 (30, from 0) when it reads the model, and that LeadScored comes
   // after the rule: it fires.
   CHECK(s.Events().firings == 1);
