@@ -177,8 +177,11 @@ void AutomationRunner::IndexRules() {
   event_rules_.clear();
   for (const auto& [id, r] : rules_) {
     if (!domain::RuleEnabled(r)) continue;
-    fb::RuleDefinitionT d = domain::RuleDefinitionOf(r);
-    if (d.trigger == fb::RuleTrigger::Event) event_rules_.emplace(d.event_type, id);
+    auto d = std::make_shared<const fb::RuleDefinitionT>(domain::RuleDefinitionOf(r));
+    if (d->trigger != fb::RuleTrigger::Event) continue;
+    std::string type = d->event_type;
+    bool needs_payload = NeedsPayload(*d);
+    event_rules_.emplace(std::move(type), EventRule{id, std::move(d), needs_payload});
   }
 }
 
@@ -306,9 +309,9 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
   if (!e.known_type()) return Status::Ok();
   auto range = event_rules_.equal_range(e.type_name());
   if (range.first == range.second) return Status::Ok();
-  // Copy the ids: firing can change nothing here, but keep the loop independent of the index.
-  std::vector<std::string> ids;
-  for (auto it = range.first; it != range.second; ++it) ids.push_back(it->second);
+  // Copy the entries: firing can change nothing here, but keep the loop independent of the index.
+  std::vector<EventRule> matching;
+  for (auto it = range.first; it != range.second; ++it) matching.push_back(it->second);
   bool imported = StartsWith(e.command_id(), "import-");
   // Only automation's own events name a rule as their cause (a client's causation id is its
   // own business and proves nothing).
@@ -327,9 +330,10 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
   }
   std::optional<RecordState> then;
   std::optional<nlohmann::json> payload;
-  for (const std::string& id : ids) {
-    const RecordState& rule = rules_.at(id);
-    fb::RuleDefinitionT def = domain::RuleDefinitionOf(rule);
+  const std::string home_currency = CurrentDirectory().home_currency();
+  for (const EventRule& rule : matching) {
+    const std::string& id = rule.id;
+    const fb::RuleDefinitionT& def = *rule.def;
     if (imported && !def.include_imports) continue;
     if (cause && cause->rule_id == id) continue;  // never on what it did itself
     if (depth >= kMaxChain) {
@@ -354,13 +358,12 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
         then = std::move(*r);
       }
     }
-    if (!payload && NeedsPayload(def)) payload = nlohmann::json(events::PayloadToJson(e));
+    if (!payload && rule.needs_payload) payload = nlohmann::json(events::PayloadToJson(e));
     domain::TriggerFacts facts;
     facts.record = &*then;
     facts.event = payload ? &*payload : nullptr;
-    const domain::Directory& dir = CurrentDirectory();
-    facts.home_currency = dir.home_currency();
-    facts.rates = &dir.rates();
+    facts.home_currency = home_currency;
+    facts.rates = &CurrentDirectory().rates();  // (an action may have replaced the copy)
     facts.day = static_cast<int32_t>(e.occurred_at_us() / kMicrosPerDay);
     if (!domain::ConditionsHold(def, facts)) continue;
     domain::Firing f;
@@ -378,14 +381,13 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
     } else if (current.status().code() != StatusCode::kNotFound) {
       return current.status();
     }
-    RAPPORT_RETURN_IF_ERROR(Fire(rule, f, std::move(subject), payload ? &*payload : nullptr, now, report));
+    RAPPORT_RETURN_IF_ERROR(Fire(def, f, std::move(subject), payload ? &*payload : nullptr, now, report));
   }
   return Status::Ok();
 }
 
-Status AutomationRunner::Fire(const RecordState& rule_record, const domain::Firing& firing, RecordState subject,
+Status AutomationRunner::Fire(const fb::RuleDefinitionT& def, const domain::Firing& firing, RecordState subject,
                               const nlohmann::json* event, Micros now, AutomationReport* report) {
-  fb::RuleDefinitionT def = domain::RuleDefinitionOf(rule_record);
   ++report->matched;
   const std::string done_id = domain::FiringCommandId(firing);
   auto done = log_->LookupCommand(done_id);
@@ -653,7 +655,7 @@ Result<AutomationReport> AutomationRunner::RunTimers(Micros now) {
       f.rule_name = def.name;
       f.trigger_key = d.key;
       f.at = now;
-      RAPPORT_RETURN_IF_ERROR(Fire(rule, f, std::move(*record), nullptr, now, &report));
+      RAPPORT_RETURN_IF_ERROR(Fire(def, f, std::move(*record), nullptr, now, &report));
     }
   }
   return report;

@@ -115,7 +115,7 @@ class AutomationRunner {
   Status HandleEvent(const events::EventView& e, Micros now, AutomationReport* report);
   // Runs the actions of `rule` for one firing on `subject`, unless that firing was recorded
   // done before, and then records it done (RecordFiring).
-  Status Fire(const domain::RecordState& rule_record, const domain::Firing& firing,
+  Status Fire(const fb::RuleDefinitionT& def, const domain::Firing& firing,
               domain::RecordState subject, const nlohmann::json* event, Micros now,
               AutomationReport* report);
   Status RunActions(const fb::RuleDefinitionT& def, const domain::Firing& firing, domain::RecordState subject,
@@ -131,7 +131,13 @@ class AutomationRunner {
   bool loaded_ = false;
   uint64_t checkpoint_ = 0;
   std::map<std::string, domain::RecordState> rules_;              // rule id -> record
-  std::multimap<std::string, std::string> event_rules_;           // event type -> enabled rule ids
+  // An enabled event rule, its definition unpacked once per rule change (not per event).
+  struct EventRule {
+    std::string id;
+    std::shared_ptr<const fb::RuleDefinitionT> def;
+    bool needs_payload = false;  // looks at the triggering event's payload
+  };
+  std::multimap<std::string, EventRule> event_rules_;  // event type -> enabled event rules
   std::string mine_subject_type_, mine_subject_id_;               // what the current firing acts on
   uint64_t saved_checkpoint_ = 0;
   std::chrono::steady_clock::time_point last_save_{};
