@@ -1,6 +1,9 @@
 // Does automation slow appends? Durable CreateContact commands through CommandService from
 // several threads, with rapportd's automation thread off, then with 50 active rules and the
-// thread running (as rapportd runs it), alternated so the machine's noise hits both alike.
+// thread running (as rapportd runs it), in pairs taken in the order off-on, on-off, off-on, ...
+// so that the machine's noise, and the log growing from one measurement to the next, hit both
+// alike. The ratio is each pair's own (with / without), and its median is reported; so is the
+// process's CPU time per command, which the disk's noise does not move.
 //
 //   rapport-bench-automation --dir build/bench-automation [--commands 30000] [--threads 8] [--pairs 3]
 //
@@ -18,6 +21,8 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+
+#include <sys/resource.h>
 
 #include "domain/command_service.h"
 #include "domain/rules.h"
@@ -108,6 +113,19 @@ std::vector<fb::RuleDefinitionT> FiftyRules(bool firing) {
 
 double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+// CPU time of the whole process (every thread, user and system), in seconds.
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -176,24 +194,35 @@ int main(int argc, char** argv) {
     return commands / Seconds(SteadyClock::now() - t0);
   };
 
-  bool rules_defined = false;
-  std::vector<double> off, on, on_end_to_end, lags;
+  // The rules (and the scoring model) are defined before the first measurement: without the
+  // automation thread they are records nobody reads, so "off" appends exactly what a workspace
+  // without rules appends.
+  for (auto& d : FiftyRules(firing)) {
+    fb::DefineRuleT r;
+    r.definition = std::make_unique<fb::RuleDefinitionT>(std::move(d));
+    Die((*service)->Execute(*admin, Cmd(std::move(r)), SystemClock()->NowMicros()).status(), "rule");
+  }
+  if (scoring) {
+    fb::SetScoringModelT m;
+    m.model = std::make_unique<fb::ScoringModelT>(domain::StarterScoringModel());
+    Die((*service)->Execute(*admin, Cmd(std::move(m)), SystemClock()->NowMicros()).status(), "model");
+  }
 
-  for (int p = 0; p < pairs; ++p) {
-    off.push_back(measure());
-    if (!rules_defined) {
-      for (auto& d : FiftyRules(firing)) {
-        fb::DefineRuleT r;
-        r.definition = std::make_unique<fb::RuleDefinitionT>(std::move(d));
-        Die((*service)->Execute(*admin, Cmd(std::move(r)), SystemClock()->NowMicros()).status(), "rule");
-      }
-      if (scoring) {
-        fb::SetScoringModelT m;
-        m.model = std::make_unique<fb::ScoringModelT>(domain::StarterScoringModel());
-        Die((*service)->Execute(*admin, Cmd(std::move(m)), SystemClock()->NowMicros()).status(), "model");
-      }
-      rules_defined = true;
-    }
+  struct Measurement {
+    double per_second = 0;     // while the clients ran
+    double end_to_end = 0;     // counting until automation had caught up too
+    double lag = 0;            // seconds automation needed after the clients were done
+    double cpu_us_per_command = 0;
+    double automation_cpu_us_per_command = 0;  // of which the automation thread's
+  };
+  auto measure_off = [&] {
+    Measurement m;
+    double cpu0 = ProcessCpuSeconds();
+    m.per_second = m.end_to_end = measure();
+    m.cpu_us_per_command = (ProcessCpuSeconds() - cpu0) * 1e6 / commands;
+    return m;
+  };
+  auto measure_on = [&] {
     projections::AutomationOptions ao;
     ao.checkpoint_path = dir + "/automation.checkpoint";
     ao.checkpoint_interval = std::chrono::seconds(1);  // as rapportd
@@ -202,45 +231,63 @@ int main(int argc, char** argv) {
     server::AutomationScheduler scheduler(log.get(), service->get(), engine->get(), ao, so);
     // Start with automation caught up, so the measurement sees its steady state.
     scheduler.Start();
-    while (true) {  // the checkpoint file lags by up to a second: wait for it
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      std::ifstream in(ao.checkpoint_path);
-      uint64_t cp = 0;
-      in >> cp;
-      if (cp >= log->LastPosition()) break;
-    }
-
-    on.push_back(measure());
+    while (scheduler.handled() < log->LastPosition()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    Measurement m;
+    double cpu0 = ProcessCpuSeconds();
+    double automation_cpu0 = scheduler.cpu_seconds();
+    m.per_second = measure();
     // Automation may still be behind when the clients are done: the time it takes to catch up
     // with what they appended is part of its cost.
     auto caught_up_from = SteadyClock::now();
     uint64_t target = log->LastPosition();
     while (scheduler.handled() < target) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    double lag = Seconds(SteadyClock::now() - caught_up_from);
-    lags.push_back(lag);
-    on_end_to_end.push_back(commands / (commands / on.back() + lag));
+    m.lag = Seconds(SteadyClock::now() - caught_up_from);
+    m.cpu_us_per_command = (ProcessCpuSeconds() - cpu0) * 1e6 / commands;
+    m.automation_cpu_us_per_command = (scheduler.cpu_seconds() - automation_cpu0) * 1e6 / commands;
+    m.end_to_end = commands / (commands / m.per_second + m.lag);
     scheduler.Stop();
+    return m;
+  };
+
+  std::vector<Measurement> off, on;
+  for (int p = 0; p < pairs; ++p) {
+    if (p % 2 == 0) {
+      off.push_back(measure_off());
+      on.push_back(measure_on());
+    } else {
+      on.push_back(measure_on());
+      off.push_back(measure_off());
+    }
   }
   (*engine)->StopFollowing();
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
+
+  auto column = [](const std::vector<Measurement>& ms, double Measurement::*field) {
+    std::vector<double> v;
+    for (const auto& m : ms) v.push_back(m.*field);
+    return v;
   };
-  double a = median(off), b = median(on);
-  std::printf("| Durable CreateContact, %d threads, in-process | commands/s (median of %d) | ratio |\n", threads, pairs);
-  std::printf("|---|---|---|\n");
-  std::printf("| automation off | %.0f | 1.00 |\n", a);
-  std::printf("| 50 active rules%s%s, automation thread running | %.0f | %.2f |\n",
-              firing ? " (2 firing for ~1 contact in 100)" : " (none firing)",
-              scoring ? " and the starter scoring model" : "", b, b / a);
-  double c = median(on_end_to_end);
-  std::printf("| the same, counting until automation has caught up | %.0f | %.2f |\n", c, c / a);
-  std::printf("\nEach measurement: %d commands. Without: ", commands);
-  for (double x : off) std::printf("%.0f ", x);
-  std::printf("/ with: ");
-  for (double x : on) std::printf("%.0f ", x);
-  std::printf("(commands/s); automation caught up after the clients in: ");
-  for (double x : lags) std::printf("%.2f ", x);
+  std::vector<double> ratios, ratios_end_to_end;
+  for (int p = 0; p < pairs; ++p) {
+    ratios.push_back(on[p].per_second / off[p].per_second);
+    ratios_end_to_end.push_back(on[p].end_to_end / off[p].per_second);
+  }
+  const char* what = firing ? "50 active rules (2 firing for ~1 contact in 100)" : "50 active rules (none firing)";
+  std::printf("| Durable CreateContact, %d threads, in-process, %d pairs | commands/s (median) | CPU µs per command (median) | ratio (median of the pairs') |\n",
+              threads, pairs);
+  std::printf("|---|---:|---:|---:|\n");
+  std::printf("| automation off | %.0f | %.0f | 1.00 |\n", Median(column(off, &Measurement::per_second)),
+              Median(column(off, &Measurement::cpu_us_per_command)));
+  std::printf("| %s%s, automation thread running | %.0f | %.0f | %.2f |\n", what,
+              scoring ? " and the starter scoring model" : "", Median(column(on, &Measurement::per_second)),
+              Median(column(on, &Measurement::cpu_us_per_command)), Median(ratios));
+  std::printf("| the same, counting until automation has caught up | %.0f | | %.2f |\n",
+              Median(column(on, &Measurement::end_to_end)), Median(ratios_end_to_end));
+  std::printf("\nEach measurement: %d commands. Pairs (off / on commands/s, ratio): ", commands);
+  for (int p = 0; p < pairs; ++p) std::printf("%s%.0f/%.0f %.2f", p ? ", " : "", off[p].per_second, on[p].per_second, ratios[p]);
+  std::printf(". The automation thread's CPU µs per command: ");
+  for (const auto& m : on) std::printf("%.1f ", m.automation_cpu_us_per_command);
+  std::printf(". Automation caught up after the clients in: ");
+  for (const auto& m : on) std::printf("%.2f ", m.lag);
   std::printf("s\n");
 
   Die(log->Close(), "close");

@@ -476,6 +476,9 @@ bool ConditionHolds(const fb::RuleConditionT& c, const TriggerFacts& facts) {
         actual = FromValue(facts.record->Get(c.field));
       }
     }
+    // A field the record or event does not have: only `empty` and `!=` hold (as Compare
+    // says), whatever the expected value is, so it is not parsed.
+    if (!actual.present) return c.op == "empty" || c.op == "!=";
     Operand expected = Expected(c, actual, facts);
     ToCommonCurrency(&actual, &expected, facts);
     return Compare(c.op, actual, expected);

@@ -1,5 +1,8 @@
 #include "server/automation_scheduler.h"
 
+#include <pthread.h>
+#include <ctime>
+
 #include "server/log_line.h"
 
 namespace rapport::server {
@@ -53,11 +56,21 @@ void AutomationScheduler::Stop() {
   }
 }
 
+double AutomationScheduler::cpu_seconds() const {
+  if (!thread_.joinable()) return 0;
+  clockid_t clock;
+  timespec ts{};
+  if (pthread_getcpuclockid(const_cast<std::thread&>(thread_).native_handle(), &clock) != 0) return 0;
+  if (clock_gettime(clock, &ts) != 0) return 0;
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 void AutomationScheduler::Loop() {
   auto next_timers = std::chrono::steady_clock::now();  // at once on start: missed windows fire
   while (!stop_) {
     auto cp = runner_.Checkpoint();
     uint64_t seen = cp.ok() ? *cp : 0;
+    if (cp.ok()) handled_ = *cp;  // (the checkpoint read back, before any round)
     if (log_->LastPosition() <= seen) {
       // Wake for new events, the next timer round or Stop(), whichever comes first.
       auto wait = std::min(std::chrono::duration_cast<std::chrono::milliseconds>(next_timers - std::chrono::steady_clock::now()),

@@ -40,6 +40,8 @@ class AutomationScheduler {
   // The last log position event rules and scoring have handled (the runner's checkpoint,
   // whether or not its file is written yet).
   uint64_t handled() const { return handled_.load(); }
+  // CPU time the automation thread has used so far, in seconds (0 when not started).
+  double cpu_seconds() const;
 
  private:
   void Loop();
