@@ -10,6 +10,7 @@
 #include "cli/table.h"
 #include "cli/view_context.h"
 #include "domain/scoring.h"
+#include "projections/automation_queries.h"
 #include "projections/automation_runner.h"
 #include "projections/scoring_queries.h"
 
@@ -245,11 +246,28 @@ int RunReport(const GlobalOptions& g, const ScoreArgs& a) {
   });
 }
 
+// Prints the report; a refused score (a problem) makes the exit code kExitConflict.
+int PrintRecompute(const GlobalOptions& g, const Json& j) {
+  const Json problems = j.value("problems", Json::array());
+  const int code = problems.empty() ? kExitOk : kExitConflict;
+  if (g.json) {
+    PrintJson(j);
+    return code;
+  }
+  std::cout << "Scored " << j.value("contacts_scored", uint64_t{0}) << " contact(s) at " << j.value("now", "")
+            << ": " << j.value("scores_written", uint64_t{0}) << " score(s) changed\n";
+  for (const auto& p : problems) std::cout << "  " << p.get<std::string>() << "\n";
+  return code;
+}
+
 int RunRecompute(const GlobalOptions& g) {
-  if (g.remote()) {
-    return ReportError(g, Status::FailedPrecondition(
-                              "score recompute works on a data directory; rapportd rescores by itself when the "
-                              "model changes"));
+  if (g.remote()) {  // rapportd rescores (admins only), beside its own automation thread
+    std::unique_ptr<Session> session;
+    Status s = OpenRemoteSession(g, &session);
+    if (!s.ok()) return ReportError(g, s);
+    auto j = RemoteClient(session.get())->RecomputeScores();
+    if (!j.ok()) return ReportError(g, j.status());
+    return PrintRecompute(g, *j);
   }
   std::unique_ptr<Session> session;
   Status s = OpenSession(g, false, false, &session);
@@ -265,15 +283,7 @@ int RunRecompute(const GlobalOptions& g) {
   if (!r.ok()) return ReportError(g, r.status().WithContext("score recompute"));
   Status closed = (*engine)->Close();
   if (!closed.ok()) std::cerr << "rapport: warning: " << closed.ToString() << "\n";
-  if (g.json) {
-    PrintJson(Json{{"now", FormatIso8601(now)}, {"contacts_scored", r->contacts_scored},
-                   {"scores_written", r->scores_written}, {"problems", r->problems}});
-  } else {
-    std::cout << "Scored " << r->contacts_scored << " contact(s) at " << FormatIso8601(now) << ": "
-              << r->scores_written << " score(s) changed\n";
-    for (const auto& p : r->problems) std::cout << "  " << p << "\n";
-  }
-  return r->problems.empty() ? kExitOk : kExitConflict;
+  return PrintRecompute(g, projections::RecomputeReportToJson(*r, now));
 }
 
 }  // namespace
@@ -311,7 +321,7 @@ void SetupScoreCommand(CLI::App* app, const GlobalOptions* g, int* exit_code) {
   AddTimeTravel(report, &args.tt);
   report->callback([g, exit_code] { *exit_code = RunReport(*g, args); });
 
-  CLI::App* recompute = score->add_subcommand("recompute", "Score every contact now, e.g. after an import (embedded)");
+  CLI::App* recompute = score->add_subcommand("recompute", "Score every contact now, e.g. after an import (admins, over --connect)");
   recompute->callback([g, exit_code] { *exit_code = RunRecompute(*g); });
 }
 

@@ -157,4 +157,11 @@ Result<Json> AutomationView(const ProjectionEngine& engine, const AsOf& view, co
   return j;
 }
 
+Json RecomputeReportToJson(const AutomationReport& r, Micros now) {
+  return Json{{"now", FormatIso8601(now)},
+              {"contacts_scored", r.contacts_scored},
+              {"scores_written", r.scores_written},
+              {"problems", r.problems}};
+}
+
 }  // namespace rapport::projections

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "domain/record_state.h"
+#include "projections/automation_runner.h"
 #include "projections/engine.h"
 #include "projections/queries_json.h"
 
@@ -22,5 +23,9 @@ Result<Json> AutomationView(const ProjectionEngine& engine, const AsOf& at, cons
 
 // One rule as the views show it (also for `rapport rule show`).
 Json RuleToJson(const domain::RecordState& rule);
+
+// What `rapport score recompute --json` prints, embedded or through rapportd:
+//   {"now": "2026-11-27T16:00:00Z", "contacts_scored": 120, "scores_written": 7, "problems": []}
+Json RecomputeReportToJson(const AutomationReport& r, Micros now);
 
 }  // namespace rapport::projections

@@ -382,6 +382,12 @@ Result<projections::Json> Client::Backup(const std::string& dir) {
   }, std::max(options_.request_timeout, std::chrono::milliseconds(3'600'000)));
 }
 
+Result<projections::Json> Client::RecomputeScores() {
+  return Admin([](flatbuffers::FlatBufferBuilder& fbb, uint64_t id) {
+    return FinishRequest(fbb, id, proto::CreateRecomputeScores(fbb));
+  }, std::max(options_.request_timeout, std::chrono::milliseconds(3'600'000)));
+}
+
 Result<uint64_t> Client::Subscribe(const SubscribeSpec& spec) {
   auto id = Send([&](flatbuffers::FlatBufferBuilder& fbb, uint64_t rid) {
     subscriptions_.insert(rid);

@@ -96,11 +96,13 @@ class Client {
 
   // ---- Admin requests (an admin's token); each answers the JSON document the CLI prints
   // with --json for the same command embedded. They may run long, so they wait up to 10 min
-  // (stats) or an hour (verify, backup) rather than request_timeout. ----
+  // (stats) or an hour (verify, backup, recompute) rather than request_timeout. ----
   Result<projections::Json> LogStats();
   Result<projections::Json> VerifyLog(bool skip_checksums);
   // An online backup into `dir`, an absolute directory on the server's host.
   Result<projections::Json> Backup(const std::string& dir);
+  // Scores every contact with the current lead-scoring model now (`rapport score recompute`).
+  Result<projections::Json> RecomputeScores();
 
   // ---- Change feed ----
   // Starts a subscription; returns its id once the server confirmed it.

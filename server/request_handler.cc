@@ -9,6 +9,7 @@
 #include "domain/record_state.h"
 #include "domain/token.h"
 #include "events/log_reports.h"
+#include "projections/automation_queries.h"
 #include "projections/query.h"
 
 namespace rapport::server {
@@ -129,7 +130,8 @@ Outcome RequestHandler::Handle(SessionState* s, const DecodedRequest& d) {
       case proto::RequestBody::Stats: o = Stats(id); break;
       case proto::RequestBody::LogStats:
       case proto::RequestBody::VerifyLog:
-      case proto::RequestBody::Backup: o = Admin(s, id, r); break;
+      case proto::RequestBody::Backup:
+      case proto::RequestBody::RecomputeScores: o = Admin(s, id, r); break;
       default:
         o = Error(id, Status::InvalidArgument("request type " + RequestTypeName(r.body_type()) + " is not handled"),
                   true);
@@ -405,6 +407,14 @@ Outcome RequestHandler::Admin(SessionState* s, uint64_t id, const proto::Request
         auto j = events::BackupInfoToJson(*b);
         j["dir"] = *dir;
         return j;
+      }
+      case proto::RequestBody::RecomputeScores: {
+        // A runner of its own: safe beside the automation thread's (see protocol.fbs).
+        projections::AutomationRunner runner(log_, service_, engine_);
+        Micros now = clock_->NowMicros();
+        auto report = runner.RecomputeScores(now);
+        if (!report.ok()) return report.status().WithContext("score recompute");
+        return projections::RecomputeReportToJson(*report, now);
       }
       default:
         return Status::InvalidArgument(what + " is not an admin request");

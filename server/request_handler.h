@@ -101,7 +101,7 @@ class RequestHandler {
   Outcome ReadLog(SessionState* s, uint64_t id, const proto::ReadLog& m);
   Outcome Subscribe(SessionState* s, uint64_t id, const proto::Subscribe& m);
   Outcome Stats(uint64_t id);
-  // LogStats, VerifyLog and Backup (admins only).
+  // LogStats, VerifyLog, Backup and RecomputeScores (admins only).
   Outcome Admin(SessionState* s, uint64_t id, const proto::Request& r);
 
   events::EventLog* log_;

@@ -91,7 +91,7 @@ TEST_CASE("the scoring model is set from a file and leads are scored with reason
   CHECK_THAT(above.err, Catch::Contains("above the scoring model's cap of 100"));
 }
 
-TEST_CASE("rapportd scores leads by itself and the score commands work remotely", "[cli][server][scoring]") {
+TEST_CASE("rapportd scores leads by itself and the score commands work remotely including recompute", "[cli][server][scoring]") {
   Cli cli;
   Setup(cli);
   std::string token = cli.Ok({"token", "create", "--user", "U-1", "--name", "test", "--json"}).Json()["secret"];
@@ -116,8 +116,22 @@ TEST_CASE("rapportd scores leads by itself and the score commands work remotely"
   Run list = remote({"score", "list", "--json"});
   REQUIRE(list.code == 0);
   CHECK(list.Json()["contacts"].size() == 1);
-  Run recompute = remote({"score", "recompute"});
-  CHECK(recompute.code == 4);
+  // Recomputing through rapportd (beside its automation thread): the same report as embedded.
+  Run recompute = remote({"score", "recompute", "--json"});
+  INFO(recompute.err);
+  REQUIRE(recompute.code == 0);
+  CHECK(recompute.Json()["contacts_scored"] == 1);
+  CHECK(recompute.Json()["scores_written"] == 0);  // the automation thread scored it the same
+  CHECK(recompute.Json()["problems"].empty());
+  CHECK_THAT(remote({"score", "recompute"}).out, Catch::Contains("Scored 1 contact(s) at "));
+  // Admins only.
+  REQUIRE(remote({"user", "add", "--name", "Rep", "--email", "rep@example.com", "--role", "rep"}).code == 0);
+  Run made = remote({"token", "create", "--user", "U-2", "--name", "rep", "--json"});
+  REQUIRE(made.code == 0);
+  std::string reps = made.Json()["secret"];
+  Run refused = cli.Raw({"--connect", d.address(), "--token", reps, "score", "recompute"});
+  CHECK(refused.code == 5);
+  CHECK_THAT(refused.err, Catch::Contains("admin"));
   CHECK(d.Stop(SIGTERM) == 0);
   // Embedded afterwards: the same answer, nothing left to score.
   CHECK(cli.Ok({"score", "show", "C-1", "--json"}).Json()["score"] == 35);
