@@ -51,6 +51,7 @@ class DealsProjection final : public Projection {
   template <typename F>
   void ForEach(const AsOf& at, F&& f) const {
     for (size_t i = 0; i < deals_.size(); ++i) {
+      Prefetch(i + kPrefetchAhead);
       DealView v = FoldDeal(i, at);
       if (v.exists) f(v, i);
     }
@@ -61,6 +62,7 @@ class DealsProjection final : public Projection {
   template <typename F>
   void ForEachIn(Sym pipeline, const AsOf& at, F&& f, bool open_only = false) const {
     for (size_t i = 0; i < deals_.size(); ++i) {
+      Prefetch(i + kPrefetchAhead);
       const auto& ds = deals_.deltas(i);
       if (ds.empty() || ds.front().pipeline != pipeline) continue;
       if (open_only && closed_[i] && SeesAll(i, at)) continue;
@@ -90,6 +92,19 @@ class DealsProjection final : public Projection {
   };
 
  private:
+  // Each deal's deltas are an allocation of their own: a pass over every deal would wait on
+  // one cache miss per deal, one after the other. Asking for deal i + kPrefetchAhead's first
+  // deltas while folding deal i overlaps those misses (the forecast's pass over 300,000 deals
+  // spends most of its time on them).
+  static constexpr size_t kPrefetchAhead = 32;
+  // (No test for an empty vector: a prefetch never faults, and GCC 12 drops a prefetch
+  // behind such a test.)
+  void Prefetch(size_t i) const {
+    if (i >= deals_.size()) return;
+    const Delta* first = deals_.deltas(i).data();
+    __builtin_prefetch(first);
+    __builtin_prefetch(reinterpret_cast<const char*>(first) + 64);
+  }
   DealView FoldDeal(size_t i, const AsOf& at) const;
   // Whether every event of deal i is in the view.
   bool SeesAll(size_t i, const AsOf& at) const {

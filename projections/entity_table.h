@@ -78,9 +78,17 @@ class EntityTable {
   FlatMap index_;  // Sym -> index
 };
 
-// Folds the deltas `at` can see, in log order.
+// Folds the deltas `at` can see, in log order. A record's deltas are appended as the log is
+// applied, so their positions ascend: a recorded view stops at the first one after it.
 template <typename Delta, typename F>
 void Fold(const std::vector<Delta>& deltas, const AsOf& at, F&& f) {
+  if (at.mode == AsOf::Mode::kRecorded) {
+    for (const Delta& d : deltas) {
+      if (d.position > at.position) break;
+      f(d);
+    }
+    return;
+  }
   for (const Delta& d : deltas) {
     if (at.Visible(d.position, d.occurred)) f(d);
   }

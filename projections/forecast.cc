@@ -50,7 +50,7 @@ Forecast BuildForecast(const ReadModel& m, const AsOf& at, const ForecastOptions
   };
   auto period_name = [&](int64_t p) -> std::string {
     if (p == INT32_MIN) return "unscheduled";
-    char buf[16];
+    char buf[48];  // room for any int64 year (the compiler checks)
     if (o.period == Period::kQuarter) {
       std::snprintf(buf, sizeof buf, "%04lld-Q%lld", static_cast<long long>(p / 4), static_cast<long long>(p % 4 + 1));
     } else {
