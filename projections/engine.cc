@@ -104,14 +104,19 @@ Status ProjectionEngine::ApplyUpTo(uint64_t end, bool report_progress) {
   while (!current.spans.empty()) {
     {
       std::unique_lock<std::shared_mutex> l(mu_);
-      // Timelines and search on a second thread, the rest here; then read the next batch
-      // while the second thread finishes.
-      auto other = std::async(std::launch::async, [&] {
+      // Timelines and search each on a thread of their own, the rest here; then read the
+      // next batch while they finish. (On 2 cores, three threads balance better than two:
+      // at 10 M events timelines and search together took longer than everything else.)
+      auto timeline = std::async(std::launch::async, [&] {
         for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 1);
+      });
+      auto search = std::async(std::launch::async, [&] {
+        for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 2);
       });
       for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 0);
       Fill(it.get(), kBatch, &next);
-      other.get();
+      timeline.get();
+      search.get();
       applied += current.spans.size();
       position_.store(model_.position());
     }

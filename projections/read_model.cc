@@ -14,13 +14,13 @@ ReadModel::ReadModel() {
 }
 
 void ReadModel::Apply(const events::EventView& e) {
-  ApplyGroup(e, 0);
-  ApplyGroup(e, 1);
+  for (int g = 0; g < kGroups; ++g) ApplyGroup(e, g);
 }
 
 void ReadModel::ApplyGroup(const events::EventView& e, int group) {
-  // all_ is {org, deals, work, engagement, timeline, search}: the first four are group 0.
-  size_t from = group == 0 ? 0 : 4, to = group == 0 ? 4 : all_.size();
+  // all_ is {org, deals, work, engagement, timeline, search}: the first four are group 0,
+  // the timeline group 1, search group 2.
+  size_t from = group == 0 ? 0 : static_cast<size_t>(group) + 3, to = group == 0 ? 4 : from + 1;
   if (group == 0) {
     ++events_applied_;
     if (!e.known_type()) ++unknown_skipped_;

@@ -31,9 +31,10 @@ class ReadModel {
 
   // Applies `e` to every projection that has not applied its position yet.
   void Apply(const events::EventView& e);
-  // The same, split in two groups that share no state and may run on two threads at once:
-  // group 0 (org, deals, work, engagement: the shared strings) and group 1 (timeline,
-  // search: their own strings). Apply(e) == ApplyGroup(e, 0) then ApplyGroup(e, 1).
+  // The same, split in groups that share no state and may run on threads of their own at
+  // once: group 0 (org, deals, work, engagement: the shared strings), group 1 (timeline) and
+  // group 2 (search), each with its own strings. Apply(e) == ApplyGroup(e, 0), (e, 1), (e, 2).
+  static constexpr int kGroups = 3;
   void ApplyGroup(const events::EventView& e, int group);
   // The position every projection has reached (the smallest of them).
   uint64_t position() const;
