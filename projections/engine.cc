@@ -99,24 +99,32 @@ Status ProjectionEngine::ApplyUpTo(uint64_t end, bool report_progress) {
   it->Seek(start + 1);
   uint64_t applied = 0;
   constexpr size_t kBatch = 4096;
+  constexpr size_t kParallelFrom = 256;  // events in a batch worth applying on three threads
   Batch current, next;
   Fill(it.get(), kBatch, &current);
   while (!current.spans.empty()) {
     {
       std::unique_lock<std::shared_mutex> l(mu_);
-      // Timelines and search each on a thread of their own, the rest here; then read the
-      // next batch while they finish. (On 2 cores, three threads balance better than two:
-      // at 10 M events timelines and search together took longer than everything else.)
-      auto timeline = std::async(std::launch::async, [&] {
-        for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 1);
-      });
-      auto search = std::async(std::launch::async, [&] {
-        for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 2);
-      });
-      for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 0);
-      Fill(it.get(), kBatch, &next);
-      timeline.get();
-      search.get();
+      if (current.spans.size() < kParallelFrom) {
+        // A few events (following the log as it grows): starting threads would cost more
+        // than applying them here.
+        for (size_t i = 0; i < current.spans.size(); ++i) model_.Apply(current.At(i));
+        Fill(it.get(), kBatch, &next);
+      } else {
+        // Timelines and search each on a thread of their own, the rest here; then read the
+        // next batch while they finish. (On 2 cores, three threads balance better than two:
+        // at 10 M events timelines and search together took longer than everything else.)
+        auto timeline = std::async(std::launch::async, [&] {
+          for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 1);
+        });
+        auto search = std::async(std::launch::async, [&] {
+          for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 2);
+        });
+        for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 0);
+        Fill(it.get(), kBatch, &next);
+        timeline.get();
+        search.get();
+      }
       applied += current.spans.size();
       position_.store(model_.position());
     }
