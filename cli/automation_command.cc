@@ -412,7 +412,7 @@ int RunInstall(const GlobalOptions& g, const RuleArgs& a) {
   if (a.template_name == "qualified-lead") {
     // A threshold above the model's cap could never be crossed.
     auto model = session->Get(domain::kScoring, domain::kLeadModel);
-    long long threshold = a.score.empty() ? 70 : std::atoll(a.score.c_str());
+    int64_t threshold = *domain::ScoreThreshold(p);  // valid: the template was built with it
     if (model.ok()) {
       int32_t cap = domain::ScoreCap(domain::ScoringModelOf(*model));
       if (threshold > cap) {

@@ -49,6 +49,15 @@ Result<int64_t> Days(const TemplateParams& p, int64_t fallback) {
   return d;
 }
 
+Result<std::string> Amount(const TemplateParams& p, const std::string& fallback, const Directory& dir) {
+  std::string text = p.amount.empty() ? fallback : p.amount;
+  auto v = ParseValue(ValueKind::Money, text, "amount", dir.home_currency());
+  if (!v.ok()) return v.status();
+  return FormatValue(*v);
+}
+
+}  // namespace
+
 Result<int64_t> ScoreThreshold(const TemplateParams& p) {
   if (p.score.empty()) return 70;
   char* end = nullptr;
@@ -58,15 +67,6 @@ Result<int64_t> ScoreThreshold(const TemplateParams& p) {
   }
   return v;
 }
-
-Result<std::string> Amount(const TemplateParams& p, const std::string& fallback, const Directory& dir) {
-  std::string text = p.amount.empty() ? fallback : p.amount;
-  auto v = ParseValue(ValueKind::Money, text, "amount", dir.home_currency());
-  if (!v.ok()) return v.status();
-  return FormatValue(*v);
-}
-
-}  // namespace
 
 std::vector<RuleTemplateInfo> RuleTemplates() {
   return {

@@ -142,5 +142,7 @@ struct TemplateParams {
 };
 Result<fb::RuleDefinitionT> RuleTemplate(std::string_view name, const TemplateParams& p,
                                          const Directory& dir);
+// qualified-lead's threshold: `p.score`, 70 when empty; "score: ..." when not 1..1000.
+Result<int64_t> ScoreThreshold(const TemplateParams& p);
 
 }  // namespace rapport::domain

@@ -33,7 +33,6 @@ void AddProblem(AutomationReport* r, std::string p) {
   if (r->problems.size() < kMaxProblems) r->problems.push_back(std::move(p));
 }
 
-
 std::string Problem(const domain::Firing& f, const RecordState& subject, size_t index,
                     fb::RuleActionKind kind, const Status& s) {
   return "rule " + f.rule_id + " on " + subject.Name() + " (action " + std::to_string(index) + ", " +
@@ -238,15 +237,8 @@ Result<AutomationReport> AutomationRunner::RunEvents(Micros now) {
       if (!s.ok()) {
         // Everything before this event is handled (its scores recorded); it is tried again
         // next time.
-        if (scorer_) {
-          ScoringCounts counts;
-          Status flushed = scorer_->Flush(&counts);
-          AddScoring(counts, &report);
-          if (!flushed.ok()) {
-            report.to_position = checkpoint_;
-            return flushed;
-          }
-        }
+        Status flushed = FlushScores(&report);
+        if (!flushed.ok()) return flushed;
         Status saved = SaveCheckpoint(done, true);
         report.to_position = done;
         return saved.ok() ? s : saved;
@@ -254,15 +246,9 @@ Result<AutomationReport> AutomationRunner::RunEvents(Micros now) {
       done = e.view().position();
       ++report.events_scanned;
     }
-    if (scorer_) {  // the batch's scores, before the checkpoint moves past their events
-      ScoringCounts counts;
-      Status flushed = scorer_->Flush(&counts);
-      AddScoring(counts, &report);
-      if (!flushed.ok()) {
-        report.to_position = checkpoint_;
-        return flushed;
-      }
-    }
+    // The batch's scores, before the checkpoint moves past their events.
+    Status flushed = FlushScores(&report);
+    if (!flushed.ok()) return flushed;
     RAPPORT_RETURN_IF_ERROR(SaveCheckpoint(done, false));
     if (options_.progress) options_.progress(done, log_->LastPosition());
     if (options_.should_stop && options_.should_stop()) break;
@@ -290,6 +276,15 @@ Result<AutomationReport> AutomationRunner::RecomputeScores(Micros now) {
 
 Status AutomationRunner::Flush() { return SaveCheckpoint(checkpoint_, true); }
 
+Status AutomationRunner::FlushScores(AutomationReport* report) {
+  if (!scorer_) return Status::Ok();
+  ScoringCounts counts;
+  Status flushed = scorer_->Flush(&counts);
+  AddScoring(counts, report);
+  if (!flushed.ok()) report->to_position = checkpoint_;
+  return flushed;
+}
+
 const domain::Directory& AutomationRunner::CurrentDirectory() {
   uint64_t g = service_->directory_generation();
   if (!directory_ || g != directory_generation_) {
@@ -309,9 +304,6 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
   if (!e.known_type()) return Status::Ok();
   auto range = event_rules_.equal_range(e.type_name());
   if (range.first == range.second) return Status::Ok();
-  // Copy the entries: firing can change nothing here, but keep the loop independent of the index.
-  std::vector<EventRule> matching;
-  for (auto it = range.first; it != range.second; ++it) matching.push_back(it->second);
   bool imported = StartsWith(e.command_id(), "import-");
   // Only automation's own events name a rule as their cause (a client's causation id is its
   // own business and proves nothing).
@@ -331,7 +323,9 @@ Status AutomationRunner::HandleEvent(const events::EventView& e, Micros now, Aut
   std::optional<RecordState> then;
   std::optional<nlohmann::json> payload;
   const std::string home_currency = CurrentDirectory().home_currency();
-  for (const EventRule& rule : matching) {
+  // The index changes only on rule events (above), never while rules fire: walk it in place.
+  for (auto it = range.first; it != range.second; ++it) {
+    const EventRule& rule = it->second;
     const std::string& id = rule.id;
     const fb::RuleDefinitionT& def = *rule.def;
     if (imported && !def.include_imports) continue;

@@ -107,6 +107,9 @@ class AutomationRunner {
   // Reads the checkpoint, the rules and the scoring model as of it (once).
   Status EnsureLoaded();
   Status SaveCheckpoint(uint64_t position, bool force);
+  // Records the scores the scorer holds (projections/lead_scorer.h) and counts them in
+  // `report`; on failure the report ends at the checkpoint, which has not moved past them.
+  Status FlushScores(AutomationReport* report);
   // The service's directory, copied again only when it changed.
   const domain::Directory& CurrentDirectory();
   // The rule records as of `position` (all rule streams replayed up to it).
