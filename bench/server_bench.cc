@@ -2,13 +2,16 @@
 // in the same run.
 //
 //   build/release/bench/rapport-bench-server --dir build/bench-server [--commands N]
-//       [--connections C] [--pipeline P] [--queries Q]
+//       [--connections C] [--pipeline P] [--queries Q] [--durable-only]
 //
 // Measures (and prints as Markdown, for docs/benchmarks.md):
 //  1. durable commands/s through the protocol (C connections, P requests in flight each,
 //     CreateContact: decide + append + answer) next to the same commands through
-//     CommandService::Execute from C*P threads in-process, and raw EventLog appends of one
-//     event per request from C*P threads: what the network and the protocol cost;
+//     CommandService::Execute from C*P threads and ExecuteAsync from one thread in-process,
+//     and raw EventLog appends of one event per request (Append from C*P threads,
+//     AppendAsync from one): what the network and the protocol cost. Each with the
+//     process's CPU per write, which the disk's noise does not move. --durable-only stops
+//     after these (for profiling them);
 //  2. ping round trips: p50/p99 with one in flight, and pipelined pings/s;
 //  3. the change feed: a subscriber catching up from position 1 over the whole log, events/s,
 //     next to EventLog::ReadForward over the same log;
@@ -23,6 +26,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <thread>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 
@@ -42,6 +46,13 @@ using SteadyClock = std::chrono::steady_clock;
 namespace {
 
 double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// CPU seconds this process used so far (all threads).
+double ProcessCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
 
 struct Pct {
   double p50, p95, p99;
@@ -190,12 +201,14 @@ Load ServerRate(const std::string& address, const std::string& token, int connec
 int main(int argc, char** argv) {
   std::string dir = "build/bench-server";
   int commands = 20000, connections = 4, pipeline = 64, queries = 200;
+  bool durable_only = false;
   CLI::App app{"rapportd end to end against the layers under it"};
   app.add_option("--dir", dir, "Scratch directory (emptied)");
   app.add_option("--commands", commands, "Commands per measurement");
   app.add_option("--connections", connections, "Client connections");
   app.add_option("--pipeline", pipeline, "Requests in flight per connection");
   app.add_option("--queries", queries, "Board queries per measurement");
+  app.add_flag("--durable-only", durable_only, "Measure durable writes only (for profiling them)");
   CLI11_PARSE(app, argc, argv);
   if (sodium_init() < 0) return 1;
   server::SetLogLevel(server::LogLevel::kWarn);
@@ -264,6 +277,7 @@ int main(int argc, char** argv) {
 
   // 1a. Raw EventLog appends, one event per request, `threads` appenders.
   double raw_rate = 0;
+  double cpu0 = ProcessCpuSeconds();
   {
     std::atomic<int> next{0};
     auto t0 = SteadyClock::now();
@@ -290,6 +304,8 @@ int main(int argc, char** argv) {
     for (auto& t : ts) t.join();
     raw_rate = commands / Seconds(SteadyClock::now() - t0);
   }
+  const double raw_cpu = (ProcessCpuSeconds() - cpu0) * 1e6 / commands;
+  cpu0 = ProcessCpuSeconds();
   // 1b. The same number of CreateContact commands through CommandService, in-process.
   double service_rate = 0;
   {
@@ -306,8 +322,68 @@ int main(int argc, char** argv) {
     for (auto& t : ts) t.join();
     service_rate = commands / Seconds(SteadyClock::now() - t0);
   }
+  const double service_cpu = (ProcessCpuSeconds() - cpu0) * 1e6 / commands;
+  // 1b'. The same, asynchronously: one thread keeps `threads` appends (raw) or commands
+  //      (CommandService::ExecuteAsync) in flight, as rapportd does.
+  // Returns commands/s and sets *cpu_us to the process's CPU per command.
+  auto windowed = [&](double* cpu_us, auto start_one) {
+    std::mutex mu;
+    std::condition_variable cv;
+    int in_flight = 0;
+    auto finished = [&] {
+      std::lock_guard<std::mutex> l(mu);
+      --in_flight;
+      cv.notify_one();
+    };
+    auto t0 = SteadyClock::now();
+    const double c0 = ProcessCpuSeconds();
+    for (int i = 0; i < commands; ++i) {
+      {
+        std::unique_lock<std::mutex> l(mu);
+        cv.wait(l, [&] { return in_flight < threads; });
+        ++in_flight;
+      }
+      start_one(i, finished);
+    }
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return in_flight == 0; });
+    *cpu_us = (ProcessCpuSeconds() - c0) * 1e6 / commands;
+    return commands / Seconds(SteadyClock::now() - t0);
+  };
+  double raw_async_cpu = 0, service_async_cpu = 0;
+  double raw_async_rate = windowed(&raw_async_cpu, [&](int i, auto finished) {
+    events::AppendRequest r;
+    r.command_id = "raw-async-" + std::to_string(i);
+    r.actor = "U-1";
+    events::StreamWrite w;
+    w.stream = {"note", "NA-" + std::to_string(i)};
+    fb::NoteLoggedT n;
+    n.activity_id = "NA-" + std::to_string(i);
+    n.body = "a note of about the size of a contact, written by the bench";
+    fb::PayloadUnion u;
+    u.Set(std::move(n));
+    w.events.push_back(events::NewEvent::From(std::move(u)));
+    r.writes.push_back(std::move(w));
+    log->AppendAsync(std::move(r), [finished](Result<events::AppendResult> a, std::vector<events::Event>) {
+      Die(a.status(), "raw async append");
+      finished();
+    });
+  });
+  asio::thread_pool offload_pool(4);
+  double service_async_rate = windowed(&service_async_cpu, [&](int i, auto finished) {
+    (*service)->ExecuteAsync(
+        *admin, Contact("async", i), SystemClock()->NowMicros(),
+        [&offload_pool](std::function<void()> f) { asio::post(offload_pool, std::move(f)); },
+        [finished](Result<fb::CommandResultT> r) {
+          Die(r.status(), "execute async");
+          finished();
+        });
+  });
+  offload_pool.join();
+
   // 1c. Through rapportd: `connections` clients with `pipeline` requests in flight each.
   double server_rate = 0;
+  cpu0 = ProcessCpuSeconds();
   {
     std::atomic<int> next{0};
     auto t0 = SteadyClock::now();
@@ -338,6 +414,7 @@ int main(int argc, char** argv) {
     for (auto& t : ts) t.join();
     server_rate = commands / Seconds(SteadyClock::now() - t0);
   }
+  const double server_cpu = (ProcessCpuSeconds() - cpu0) * 1e6 / commands;
 
   // 2. Small requests and appends through rapportd at 1 and 16 connections, 1 and 64 in
   //    flight, next to a raw Asio echo of the same frame size.
@@ -373,9 +450,11 @@ int main(int argc, char** argv) {
     int connections, depth;
     double rate, echo_rate;
     Pct lat;
+    double cpu_us = 0;  // process CPU per request (durable rows)
   };
   std::vector<Row> rows;
   for (auto [conns, depth] : {std::pair{1, 1}, {1, 64}, {16, 1}, {16, 64}}) {
+    if (durable_only) break;
     int n = depth == 1 && conns == 1 ? 5000 : 50000;
     double e = EchoRate(echo.port(), ping_frame, conns, depth, n);
     auto p = ServerRate(address, secret, conns, depth, n, ping);
@@ -383,11 +462,47 @@ int main(int argc, char** argv) {
     auto r = ServerRate(address, secret, conns, depth, n, read_record);
     rows.push_back({"read a contact (ReadStream)", conns, depth, r.per_second, e, r.latency_us});
   }
-  for (auto [conns, depth] : {std::pair{1, 1}, {16, 16}}) {
+  for (auto [conns, depth] : {std::pair{1, 1}, {16, 16}, {16, 64}}) {
     ++appended;
-    int n = conns == 1 ? 1000 : 20000;
+    int n = conns == 1 ? 1000 : 40000;
+    const double c0 = ProcessCpuSeconds();
     auto a = ServerRate(address, secret, conns, depth, n, append);
-    rows.push_back({"durable CreateContact", conns, depth, a.per_second, 0, a.latency_us});
+    rows.push_back({"durable CreateContact", conns, depth, a.per_second, 0, a.latency_us,
+                    (ProcessCpuSeconds() - c0) * 1e6 / n});
+  }
+
+  // The durable-writes table (both modes).
+  auto print_durable = [&] {
+    std::printf("| durable writes, %d in flight | per second | vs raw log | CPU us per write |\n|---|---:|---:|---:|\n",
+                threads);
+    auto row = [&](const std::string& what, double rate, double cpu) {
+      std::printf("| %s | %.0f | %.2f | %.0f |\n", what.c_str(), rate, rate / raw_rate, cpu);
+    };
+    row("raw EventLog::Append (1 event per request), " + std::to_string(threads) + " threads", raw_rate, raw_cpu);
+    row("raw EventLog::AppendAsync, one thread", raw_async_rate, raw_async_cpu);
+    row("CreateContact via CommandService::Execute, " + std::to_string(threads) + " threads", service_rate,
+        service_cpu);
+    row("CreateContact via CommandService::ExecuteAsync, one thread", service_async_rate, service_async_cpu);
+    row("CreateContact via rapportd, " + std::to_string(connections) + " x " + std::to_string(pipeline) +
+            " pipelined",
+        server_rate, server_cpu);
+    for (const auto& r : rows) {
+      if (r.echo_rate > 0) continue;
+      row("CreateContact via rapportd, " + std::to_string(r.connections) + " x " + std::to_string(r.depth) +
+              " (p50 / p99 " + std::to_string(static_cast<int>(r.lat.p50)) + " / " +
+              std::to_string(static_cast<int>(r.lat.p99)) + " us)",
+          r.rate, r.cpu_us);
+    }
+  };
+  if (durable_only) {
+    std::printf("`build/release/bench/rapport-bench-server --dir %s --commands %d --connections %d --pipeline %d "
+                "--durable-only`\n\n",
+                dir.c_str(), commands, connections, pipeline);
+    print_durable();
+    srv.Shutdown();
+    Die((*engine)->Close(), "engine close");
+    Die(log->Close(), "close");
+    return 0;
   }
 
   // 3. The change feed from position 1 next to ReadForward.
@@ -462,21 +577,13 @@ int main(int argc, char** argv) {
   std::printf("## Server: rapportd over loopback TCP (issue: server)\n\n");
   std::printf("`build/release/bench/rapport-bench-server --dir %s --commands %d --connections %d --pipeline %d`\n\n",
               dir.c_str(), commands, connections, pipeline);
-  std::printf("| durable writes, %d in flight | per second | vs raw log |\n|---|---:|---:|\n", threads);
-  std::printf("| raw EventLog appends (1 event per request) | %.0f | 1.00 |\n", raw_rate);
-  std::printf("| CreateContact via CommandService, in-process | %.0f | %.2f |\n", service_rate, service_rate / raw_rate);
-  std::printf("| CreateContact via rapportd (%d connections x %d pipelined) | %.0f | %.2f |\n", connections, pipeline,
-              server_rate, server_rate / raw_rate);
+  print_durable();
   std::printf("\n| request | connections x in flight | per second | p50 / p99 us | raw echo /s | vs echo |\n"
               "|---|---|---:|---:|---:|---:|\n");
   for (const auto& r : rows) {
-    if (r.echo_rate > 0) {
-      std::printf("| %s | %d x %d | %.0f | %.0f / %.0f | %.0f | %.2f |\n", r.what.c_str(), r.connections, r.depth,
-                  r.rate, r.lat.p50, r.lat.p99, r.echo_rate, r.rate / r.echo_rate);
-    } else {
-      std::printf("| %s | %d x %d | %.0f | %.0f / %.0f | | |\n", r.what.c_str(), r.connections, r.depth, r.rate,
-                  r.lat.p50, r.lat.p99);
-    }
+    if (r.echo_rate == 0) continue;  // durable rows: in the table above
+    std::printf("| %s | %d x %d | %.0f | %.0f / %.0f | %.0f | %.2f |\n", r.what.c_str(), r.connections, r.depth,
+                r.rate, r.lat.p50, r.lat.p99, r.echo_rate, r.rate / r.echo_rate);
   }
   std::printf("\n| reading the whole log (%llu events) | events/s | vs ReadForward |\n|---|---:|---:|\n",
               static_cast<unsigned long long>(last));

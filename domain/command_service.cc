@@ -246,28 +246,140 @@ Result<fb::CommandResultT> CommandService::DuplicateResult(const std::string& co
   return r;
 }
 
-Result<fb::CommandResultT> CommandService::Execute(const Actor& actor, const fb::CommandT& command,
-                                                   Micros now) {
-  std::string command_id = command.command_id.empty() ? RandomCommandId() : command.command_id;
-  if (!events::IsPrintableToken(command_id, 128)) {
+// What the checks before deciding found: the command's id and when it happened, or that
+// the command id was used before (then `duplicate` holds the original outcome).
+struct CommandService::Checked {
+  std::string command_id;
+  Micros occurred_at = 0;
+  std::optional<fb::CommandResultT> duplicate;
+};
+
+// A decision on its way to the log: what Settle needs once the append returned.
+struct CommandService::InFlight {
+  fb::CommandResultT result;                   // code and record named; positions to come
+  std::vector<events::StreamName> streams;     // the streams written, marked busy
+  std::vector<std::pair<std::string, std::string>> allocated;  // ids the decision allocated
+  bool explicit_version = false;
+};
+
+Result<CommandService::Checked> CommandService::Check(const Actor& actor, const fb::CommandT& command,
+                                                      Micros now) const {
+  Checked c;
+  c.command_id = command.command_id.empty() ? RandomCommandId() : command.command_id;
+  if (!events::IsPrintableToken(c.command_id, 128)) {
     return Status::InvalidArgument("command_id must be 1 to 128 printable bytes");
   }
   // Automation's ids say which rule fired for what: nobody else may take one in advance.
-  if (command_id.rfind("auto-", 0) == 0 && !(actor.system && actor.id == kAutomationActor)) {
+  if (c.command_id.rfind("auto-", 0) == 0 && !(actor.system && actor.id == kAutomationActor)) {
     return Status::InvalidArgument("command_id: ids starting with 'auto-' belong to automation; choose another");
   }
-  Micros occurred_at = command.occurred_at_us == 0 ? now : command.occurred_at_us;
-  if (occurred_at < 0 || occurred_at > now + options_.max_future_occurred_at) {
-    return Status::InvalidArgument("occurred_at " + FormatIso8601(occurred_at) +
+  c.occurred_at = command.occurred_at_us == 0 ? now : command.occurred_at_us;
+  if (c.occurred_at < 0 || c.occurred_at > now + options_.max_future_occurred_at) {
+    return Status::InvalidArgument("occurred_at " + FormatIso8601(c.occurred_at) +
                                    " is in the future; it says when something happened");
   }
   if (!command.command_id.empty()) {
-    auto seen = log_->LookupCommand(command_id);
+    auto seen = log_->LookupCommand(c.command_id);
     if (!seen.ok()) return seen.status();
-    if (*seen) return DuplicateResult(command_id, **seen);
+    if (*seen) {
+      auto dup = DuplicateResult(c.command_id, **seen);
+      if (!dup.ok()) return dup.status();
+      c.duplicate = std::move(*dup);
+    }
   }
+  return c;
+}
 
-  DecideContext ctx{now, occurred_at};
+CommandService::InFlight CommandService::StartAppendLocked(const Actor& actor, const fb::CommandT& command,
+                                                           const std::string& command_id, Decision* decision,
+                                                           std::vector<std::pair<std::string, std::string>> allocated,
+                                                           events::AppendRequest* request) {
+  InFlight f;
+  f.result.code = "ok";
+  f.result.command_id = command_id;
+  f.result.record_type = decision->record_type;
+  f.result.record_id = decision->record_id;
+  f.allocated = std::move(allocated);
+  f.explicit_version = decision->explicit_version;
+  for (const auto& w : decision->writes) {
+    f.streams.push_back(w.stream);
+    busy_.insert(Key(w.stream.type, w.stream.id));
+  }
+  request->command_id = command_id;
+  request->actor = actor.id;
+  request->correlation_id = command.correlation_id.empty() ? command_id : command.correlation_id;
+  request->causation_id = command.causation_id;
+  request->writes = std::move(decision->writes);
+  return f;
+}
+
+fb::CommandResultT CommandService::NoChangeResult(const std::string& command_id, const Decision& decision) {
+  fb::CommandResultT result;
+  result.code = "ok";
+  result.command_id = command_id;
+  result.record_type = decision.record_type;
+  result.record_id = decision.record_id;
+  auto r = Get(decision.record_type, decision.record_id);
+  if (r.ok()) result.version = r->version;
+  result.message = "no change: " + decision.record_type + " " + decision.record_id +
+                   " already had those values";
+  return result;
+}
+
+Result<fb::CommandResultT> CommandService::Settle(InFlight* f, const Result<events::AppendResult>& appended,
+                                                  const std::vector<events::Event>& stored, bool* retry) {
+  *retry = false;
+  Status refreshed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (appended.ok() && !appended->duplicate && !stored.empty()) {
+      // Apply what was written to the records in memory: no reading back.
+      refreshed = ApplyWrittenLocked(stored);
+    } else {
+      // Nothing written by this command, or the events could not be handed back: forget
+      // what may be stale; the next decision reads these records from the log.
+      refreshed = ForgetLocked(f->streams);
+      if (!appended.ok()) GiveBackIdsLocked(f->allocated);
+    }
+    for (const auto& s : f->streams) busy_.erase(Key(s.type, s.id));
+  }
+  busy_cv_.notify_all();
+
+  if (!appended.ok()) {
+    // Only another process could have moved the stream (the log is exclusive to one
+    // process, and this one waits for its own appends); decide again unless the user
+    // named the version.
+    *retry = appended.status().IsConflict() && !f->explicit_version;
+    return appended.status();
+  }
+  RAPPORT_RETURN_IF_ERROR(refreshed);
+  fb::CommandResultT& result = f->result;
+  if (appended->duplicate) {
+    return DuplicateResult(result.command_id, {appended->first_position, appended->last_position,
+                                               appended->recorded_at_us});
+  }
+  for (const auto& e : stored) {
+    if (e.view().stream_type() == result.record_type && e.view().stream_id() == result.record_id) {
+      result.version = e.view().stream_version();
+    }
+  }
+  if (stored.empty()) {
+    auto r = Get(result.record_type, result.record_id);
+    if (r.ok()) result.version = r->version;
+  }
+  result.first_position = appended->first_position;
+  result.last_position = appended->last_position;
+  return std::move(result);
+}
+
+Result<fb::CommandResultT> CommandService::Execute(const Actor& actor, const fb::CommandT& command,
+                                                   Micros now) {
+  auto checked = Check(actor, command, now);
+  if (!checked.ok()) return checked.status();
+  if (checked->duplicate) return std::move(*checked->duplicate);
+  const std::string& command_id = checked->command_id;
+
+  DecideContext ctx{now, checked->occurred_at};
   for (int attempt = 1;; ++attempt) {
     std::unique_lock<std::mutex> lock(mu_);
     Decision decision;
@@ -295,84 +407,93 @@ Result<fb::CommandResultT> CommandService::Execute(const Actor& actor, const fb:
       decision = std::move(*d);
       // A command of this process is appending to one of these streams: wait for it and
       // decide again on what it wrote, instead of losing a race in the log.
-      bool busy = false;
-      for (const auto& w : decision.writes) {
-        busy = busy || busy_.count(Key(w.stream.type, w.stream.id)) > 0;
-      }
-      if (!busy) break;
+      if (!BusyLocked(decision)) break;
       GiveBackIdsLocked(allocated);
       busy_cv_.wait(lock);
     }
-    fb::CommandResultT result;
-    result.code = "ok";
-    result.command_id = command_id;
-    result.record_type = decision.record_type;
-    result.record_id = decision.record_id;
     if (decision.writes.empty()) {
       lock.unlock();
-      auto r = Get(decision.record_type, decision.record_id);
-      if (r.ok()) result.version = r->version;
-      result.message = "no change: " + decision.record_type + " " + decision.record_id +
-                       " already had those values";
-      return result;
+      return NoChangeResult(command_id, decision);
     }
-    std::vector<std::string> keys;
-    for (const auto& w : decision.writes) keys.push_back(Key(w.stream.type, w.stream.id));
-    for (const auto& k : keys) busy_.insert(k);
+    events::AppendRequest req;
+    InFlight f = StartAppendLocked(actor, command, command_id, &decision, std::move(allocated), &req);
     lock.unlock();
 
-    events::AppendRequest req;
-    req.command_id = command_id;
-    req.actor = actor.id;
-    req.correlation_id = command.correlation_id.empty() ? command_id : command.correlation_id;
-    req.causation_id = command.causation_id;
-    req.writes = std::move(decision.writes);
     std::vector<events::Event> stored;
     auto appended = log_->Append(req, &stored);
-
-    lock.lock();
-    Status refreshed;
-    if (appended.ok() && !appended->duplicate && !stored.empty()) {
-      // Apply what was written to the records in memory: no reading back.
-      refreshed = ApplyWrittenLocked(stored);
-    } else {
-      // Nothing written by this command, or the events could not be handed back: forget
-      // what may be stale; the next decision reads these records from the log.
-      refreshed = ForgetLocked(req.writes);
-      if (!appended.ok()) GiveBackIdsLocked(allocated);
-    }
-    for (const auto& k : keys) busy_.erase(k);
-    busy_cv_.notify_all();
-    lock.unlock();
-
-    if (!appended.ok()) {
-      // Only another process could have moved the stream (the log is exclusive to one
-      // process, and this one waits for its own appends); decide again unless the user
-      // named the version.
-      if (appended.status().IsConflict() && !decision.explicit_version &&
-          attempt < options_.max_attempts) {
-        continue;
-      }
-      return appended.status();
-    }
-    RAPPORT_RETURN_IF_ERROR(refreshed);
-    if (appended->duplicate) {
-      return DuplicateResult(command_id, {appended->first_position, appended->last_position,
-                                          appended->recorded_at_us});
-    }
-    for (const auto& e : stored) {
-      if (e.view().stream_type() == result.record_type && e.view().stream_id() == result.record_id) {
-        result.version = e.view().stream_version();
-      }
-    }
-    if (stored.empty()) {
-      auto r = Get(result.record_type, result.record_id);
-      if (r.ok()) result.version = r->version;
-    }
-    result.first_position = appended->first_position;
-    result.last_position = appended->last_position;
+    bool retry = false;
+    auto result = Settle(&f, appended, stored, &retry);
+    if (retry && attempt < options_.max_attempts) continue;
     return result;
   }
+}
+
+// One ExecuteAsync command, shared by the paths it may take.
+struct CommandService::AsyncCommand {
+  Actor actor;
+  fb::CommandT command;
+  Micros now = 0;
+  Offload offload;
+  ExecuteCallback done;
+  InFlight in_flight;
+
+  // What cannot be done without waiting goes to Execute on the caller's pool.
+  static void RunBlocking(CommandService* service, std::shared_ptr<AsyncCommand> c) {
+    Offload offload = c->offload;
+    offload([service, c = std::move(c)]() { c->done(service->Execute(c->actor, c->command, c->now)); });
+  }
+};
+
+void CommandService::ExecuteAsync(const Actor& actor, fb::CommandT command, Micros now,
+                                  Offload offload, ExecuteCallback done) {
+  auto checked = Check(actor, command, now);
+  if (!checked.ok()) return done(checked.status());
+  if (checked->duplicate) return done(std::move(*checked->duplicate));
+  auto c = std::make_shared<AsyncCommand>();
+  c->actor = actor;
+  c->command = std::move(command);
+  // The same id on every path from here, so a retry elsewhere is still the same command.
+  c->command.command_id = checked->command_id;
+  c->now = now;
+  c->offload = std::move(offload);
+  c->done = std::move(done);
+
+  std::unique_lock<std::mutex> lock(mu_);
+  Source source(this, /*may_read_log=*/false);
+  auto d = Decide(actor, c->command, DecideContext{now, checked->occurred_at}, &source);
+  auto allocated = source.TakeAllocated();
+  if (!source.misses().empty() || (d.ok() && BusyLocked(*d))) {
+    GiveBackIdsLocked(allocated);
+    lock.unlock();
+    return AsyncCommand::RunBlocking(this, std::move(c));
+  }
+  if (!d.ok()) {
+    GiveBackIdsLocked(allocated);
+    lock.unlock();
+    return c->done(d.status());
+  }
+  if (d->writes.empty()) {
+    lock.unlock();
+    return c->done(NoChangeResult(checked->command_id, *d));
+  }
+  events::AppendRequest req;
+  c->in_flight = StartAppendLocked(actor, c->command, checked->command_id, &*d, std::move(allocated), &req);
+  lock.unlock();
+
+  log_->AppendAsync(std::move(req), [this, c = std::move(c)](Result<events::AppendResult> appended,
+                                                             std::vector<events::Event> stored) mutable {
+    bool retry = false;
+    auto result = Settle(&c->in_flight, appended, stored, &retry);
+    if (retry && options_.max_attempts > 1) return AsyncCommand::RunBlocking(this, std::move(c));
+    c->done(std::move(result));
+  });
+}
+
+bool CommandService::BusyLocked(const Decision& decision) const {
+  for (const auto& w : decision.writes) {
+    if (busy_.count(Key(w.stream.type, w.stream.id)) > 0) return true;
+  }
+  return false;
 }
 
 Status CommandService::ReadIntoCache(const std::vector<events::StreamName>& streams,
@@ -469,13 +590,13 @@ Status CommandService::ApplyWrittenLocked(const std::vector<events::Event>& writ
   return status;
 }
 
-Status CommandService::ForgetLocked(const std::vector<events::StreamWrite>& writes) {
+Status CommandService::ForgetLocked(const std::vector<events::StreamName>& streams) {
   Status status;
-  for (const auto& w : writes) {
-    if (Directory::Holds(w.stream.type)) {
+  for (const auto& stream : streams) {
+    if (Directory::Holds(stream.type)) {
       RecordState fresh;
-      fresh.type = w.stream.type;
-      fresh.id = w.stream.id;
+      fresh.type = stream.type;
+      fresh.id = stream.id;
       Status s = CatchUp(&fresh);
       if (s.ok() && fresh.created) {
         directory_.Put(fresh);
@@ -484,7 +605,7 @@ Status CommandService::ForgetLocked(const std::vector<events::StreamWrite>& writ
       if (status.ok()) status = s;
       continue;
     }
-    std::string key = Key(w.stream.type, w.stream.id);
+    std::string key = Key(stream.type, stream.id);
     cache_.erase(key);
     if (auto pos = lru_pos_.find(key); pos != lru_pos_.end()) {
       lru_.erase(pos->second);

@@ -28,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -66,6 +67,20 @@ class CommandService {
   // appended on error.
   Result<fb::CommandResultT> Execute(const Actor& actor, const fb::CommandT& command, Micros now);
 
+  using ExecuteCallback = std::function<void(Result<fb::CommandResultT>)>;
+  // Runs a task on a thread that may block (a server's worker pool).
+  using Offload = std::function<void(std::function<void()>)>;
+  // Execute without waiting for the disk, for a caller with many commands in flight (the
+  // server): decides at once and hands the append to the log's group commit; `done` gets
+  // what Execute would have returned, exactly once. It runs on the calling thread when the
+  // command is refused or changes nothing, and on the log's completion thread after the
+  // append (so it must be quick, and must not call Execute). When deciding would wait (a
+  // record not in memory, a record another command is still appending to, a retry after
+  // a conflict), the command is given to `offload`, which runs Execute there and passes
+  // its result to `done`. Concurrent Execute and ExecuteAsync calls mix freely.
+  void ExecuteAsync(const Actor& actor, fb::CommandT command, Micros now, Offload offload,
+                    ExecuteCallback done);
+
   // The current state of a record (not_found if it never existed).
   Result<RecordState> Get(std::string_view type, std::string_view id);
   // A copy of the directory as it is now.
@@ -81,7 +96,29 @@ class CommandService {
 
  private:
   class Source;
+  struct Checked;
+  struct InFlight;
+  struct AsyncCommand;
   explicit CommandService(events::EventLog* log, ServiceOptions options);
+
+  // The checks before deciding (command id, occurred_at), and the original outcome when the
+  // command id was used before.
+  Result<Checked> Check(const Actor& actor, const fb::CommandT& command, Micros now) const;
+  // True when a command of this process is appending to a stream `decision` writes.
+  // REQUIRES: mu_ held.
+  bool BusyLocked(const Decision& decision) const;
+  // Marks the decision's streams busy and moves its writes into *request. REQUIRES: mu_.
+  InFlight StartAppendLocked(const Actor& actor, const fb::CommandT& command,
+                             const std::string& command_id, Decision* decision,
+                             std::vector<std::pair<std::string, std::string>> allocated,
+                             events::AppendRequest* request);
+  // The answer to a decision that writes nothing.
+  fb::CommandResultT NoChangeResult(const std::string& command_id, const Decision& decision);
+  // After an append returned: brings the cache up to date, frees the streams, and says
+  // what the command did. *retry: the append conflicted and the command may be decided
+  // again.
+  Result<fb::CommandResultT> Settle(InFlight* f, const Result<events::AppendResult>& appended,
+                                    const std::vector<events::Event>& stored, bool* retry);
 
   Status LoadDirectory();
   // The record, replayed up to the end of its stream (reading the log on a cache miss).
@@ -97,8 +134,8 @@ class CommandService {
   // Applies events this process just appended to the cached records and the directory.
   // REQUIRES: mu_ held.
   Status ApplyWrittenLocked(const std::vector<events::Event>& written);
-  // Drops `writes`' records from the cache (directory records are re-read). REQUIRES: mu_.
-  Status ForgetLocked(const std::vector<events::StreamWrite>& writes);
+  // Drops the streams' records from the cache (directory records are re-read). REQUIRES: mu_.
+  Status ForgetLocked(const std::vector<events::StreamName>& streams);
   std::string NewIdLocked(std::string_view type);
   // Undoes NewIdLocked for ids a discarded decision allocated, where no later id was handed
   // out since. REQUIRES: mu_ held.

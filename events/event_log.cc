@@ -2,6 +2,8 @@
 // event_log_append.cc, reads in event_log_read.cc, Verify in event_log_verify.cc.
 #include "events/event_log.h"
 
+#include <pthread.h>
+
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -233,8 +235,14 @@ Status EventLog::OpenDb(OpenReport* report) {
   }
   RAPPORT_RETURN_IF_ERROR(FromRocks(db_->Put(sync_write, family(kMeta), kMetaState, "open"),
                                     "marking the log open"));
-  commit_thread_ = std::thread([this] { CommitLoop(); });
-  completion_thread_ = std::thread([this] { CompletionLoop(); });
+  commit_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "rapport-commit");  // names show in top -H and perf
+    CommitLoop();
+  });
+  completion_thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "rapport-done");
+    CompletionLoop();
+  });
   return Status::Ok();
 }
 

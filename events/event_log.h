@@ -254,6 +254,19 @@ class EventLog {
   // read those events from the log then).
   Result<AppendResult> Append(const AppendRequest& request, std::vector<Event>* stored);
 
+  // What AppendAsync reports: what Append(request, &stored) would have returned, and the
+  // stored events (empty unless the result is ok and not a duplicate).
+  using AppendCallback = std::function<void(Result<AppendResult> result, std::vector<Event> stored)>;
+  // The same append without waiting for the disk: the request joins the next group commit
+  // and AppendAsync returns, so one thread can have any number of appends in flight. `done`
+  // is called exactly once: on the log's completion thread once the group is durable (or
+  // failed), or before AppendAsync returns, on the calling thread, when the request is
+  // refused without being queued (invalid, or the log closed or failed). `done` must not
+  // block for long: it holds up the completions of the appends behind it; in particular it
+  // must not call Append (which could wait for this very thread). Close waits for
+  // every `done` to return, and an append `done` starts after Close began is refused.
+  void AppendAsync(AppendRequest request, AppendCallback done);
+
   // ---- Reads. All verify what they read. ----
 
   // Highest durable position (0 when empty). Every position 1..LastPosition() is readable.
@@ -354,6 +367,10 @@ class EventLog {
   // thread so the commit thread can start the next write at once.
   void Complete(std::vector<Writer*> members);
   void CompletionLoop();
+  // Wakes a waiting Append, or runs an AppendAsync's callback and frees its Writer.
+  void Finish(Writer* w);
+  // Counts an append as ended; Close may be waiting for the last one.
+  void EndInFlight();
   void StopThreads();
 
   // event_log_verify.cc: checks one event's entries in the streams, heads and commands
@@ -390,7 +407,8 @@ class EventLog {
   // idle and writes its own request directly) owns the WRITER-OWNED state until it clears it.
   bool writing_ = false;             // GUARDED_BY(mu_)
   bool stopping_ = false;            // GUARDED_BY(mu_)
-  int inflight_ = 0;                 // GUARDED_BY(mu_): Append calls between entry and return
+  int inflight_ = 0;                 // GUARDED_BY(mu_): Append calls between entry and return,
+                                     // and AppendAsync requests until their callback returned
   Status failed_;                    // GUARDED_BY(mu_): the write error that stopped the log
   std::thread commit_thread_;
   uint64_t next_position_ = 1;    // WRITER-OWNED
@@ -403,7 +421,7 @@ class EventLog {
   std::unordered_map<std::string, CommandInfo> recent_commands_;  // WRITER-OWNED
   uint64_t recent_commands_since_ = 0;                            // WRITER-OWNED
 
-  // Completion thread: wakes the appenders of large groups.
+  // Completion thread: wakes the appenders of large groups and runs AppendAsync callbacks.
   std::mutex completion_mu_;
   std::condition_variable completion_cv_;
   std::deque<std::vector<Writer*>> completions_;  // GUARDED_BY(completion_mu_)

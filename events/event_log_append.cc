@@ -18,12 +18,16 @@
 //    is exact, and otherwise the commit thread reads again.
 //  - Completion. Waking forty appenders costs more than a write's worth of syscalls; large
 //    groups are handed to a completion thread.
+//  - Asynchronous appenders. AppendAsync queues its request the same way and returns; the
+//    completion thread runs its callback once the group is durable. Such a request never
+//    takes the idle fast path (that would make its caller wait for the disk).
 //  - The idle fast path. An appender that finds nothing queued and nothing being written
 //    takes the writer token and writes its own request on its own thread: a lone appender
 //    pays no thread hand-offs. Whoever holds the token (writing_) is the only writer.
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 
@@ -44,6 +48,10 @@ struct EventLog::Writer {
   std::vector<uint64_t> pre_versions;  // per request.writes entry
   Status status;
   AppendResult result;
+  // AppendAsync only: the request (request points at it) and the callback. Such a Writer
+  // lives on the heap and is freed once the callback returned.
+  std::unique_ptr<AppendRequest> owned_request;
+  AppendCallback callback;
   // The commit thread sets done under mu and notifies while holding it, so the appender
   // cannot return (destroying this Writer) before the notification is complete.
   std::mutex mu;
@@ -156,11 +164,55 @@ Result<AppendResult> EventLog::Append(const AppendRequest& request, std::vector<
     ++inflight_;
   }
   Result<AppendResult> result = AppendInFlight(request, stored);
+  EndInFlight();
+  return result;
+}
+
+void EventLog::EndInFlight() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (--inflight_ == 0 && stopping_) work_cv_.notify_one();  // Close may be waiting
+}
+
+void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
+  if (options_.follower) {
+    done(Status::FailedPrecondition("this log is open as a read-only follower: appends go to the process holding it"), {});
+    return;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (--inflight_ == 0 && stopping_) work_cv_.notify_one();  // Close may be waiting
+    Status refused = stopping_ ? Status::Unavailable("the log is closed") : failed_;
+    if (!refused.ok()) {
+      done(refused, {});  // not counted in flight: runs before Close can finish
+      return;
+    }
+    ++inflight_;
   }
-  return result;
+  auto w = std::make_unique<Writer>();
+  w->owned_request = std::make_unique<AppendRequest>(std::move(request));
+  w->request = w->owned_request.get();
+  w->callback = std::move(done);
+  if (Status s = PrepareRequest(*w->request, w.get()); !s.ok()) {
+    w->status = s;
+    Finish(w.release());
+    return;
+  }
+  PreRead(w.get());
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!failed_.ok()) {
+      w->status = failed_;
+    } else {
+      queue_.push_back(w.release());
+      wake = commit_idle_;
+      commit_idle_ = false;
+    }
+  }
+  if (w) {
+    Finish(w.release());
+    return;
+  }
+  if (wake) work_cv_.notify_one();
 }
 
 namespace {
@@ -313,13 +365,30 @@ void EventLog::PreRead(Writer* w) const {
   }
 }
 
+void EventLog::Finish(Writer* w) {
+  if (!w->callback) {
+    std::lock_guard<std::mutex> l(w->mu);
+    w->done = true;
+    w->cv.notify_one();
+    return;
+  }
+  std::unique_ptr<Writer> owned(w);
+  std::vector<Event> stored;
+  if (w->status.ok()) HandBack(&w->encoded, w->result, &stored);
+  Result<AppendResult> result = w->status.ok() ? Result<AppendResult>(w->result) : Result<AppendResult>(w->status);
+  AppendCallback done = std::move(w->callback);
+  owned.reset();
+  done(std::move(result), std::move(stored));
+  EndInFlight();
+}
+
 void EventLog::Complete(std::vector<Writer*> members) {
-  if (members.size() <= 2) {
-    for (Writer* w : members) {
-      std::lock_guard<std::mutex> l(w->mu);
-      w->done = true;
-      w->cv.notify_one();
-    }
+  // Small groups of waiting appenders are woken here; callbacks always run on the
+  // completion thread, so the commit thread can start the next write at once.
+  const bool any_callback =
+      std::any_of(members.begin(), members.end(), [](const Writer* w) { return bool(w->callback); });
+  if (members.size() <= 2 && !any_callback) {
+    for (Writer* w : members) Finish(w);
     return;
   }
   {
@@ -337,11 +406,7 @@ void EventLog::CompletionLoop() {
     std::vector<Writer*> members = std::move(completions_.front());
     completions_.pop_front();
     lock.unlock();
-    for (Writer* w : members) {
-      std::lock_guard<std::mutex> l(w->mu);
-      w->done = true;
-      w->cv.notify_one();
-    }
+    for (Writer* w : members) Finish(w);
     lock.lock();
   }
 }
@@ -388,7 +453,9 @@ void EventLog::BuildGroup(Group* g) {
     }
 
     // Optimistic concurrency: decide every stream write before changing anything.
-    std::unordered_map<std::string, uint64_t> tentative;
+    // Versions this request gives its streams so far (a request names few streams: a
+    // vector searched in order costs less than a hash table built per request).
+    std::vector<std::pair<std::string, uint64_t>> tentative;
     std::vector<std::pair<std::string, uint64_t>> bases;  // head key, version before write
     Status decision;
     const bool pre_versions_ok = pre_ok && w->observed_position >= version_cache_since_ &&
@@ -397,7 +464,8 @@ void EventLog::BuildGroup(Group* g) {
       const StreamWrite& sw = req.writes[i];
       std::string head = keys::HeadKey(sw.stream);
       uint64_t current;
-      if (auto t = tentative.find(head); t != tentative.end()) {
+      auto t = std::find_if(tentative.begin(), tentative.end(), [&](const auto& e) { return e.first == head; });
+      if (t != tentative.end()) {
         current = t->second;
       } else if (auto v = g->versions.find(head); v != g->versions.end()) {
         current = v->second;
@@ -421,7 +489,11 @@ void EventLog::BuildGroup(Group* g) {
         break;
       }
       bases.emplace_back(head, current);
-      tentative[head] = current + sw.events.size();
+      if (t != tentative.end()) {
+        t->second = current + sw.events.size();
+      } else {
+        tentative.emplace_back(head, current + sw.events.size());
+      }
     }
     if (!decision.ok()) {
       w->status = decision;

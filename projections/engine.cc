@@ -1,5 +1,7 @@
 #include "projections/engine.h"
 
+#include <pthread.h>
+
 #include <filesystem>
 #include <future>
 
@@ -200,7 +202,10 @@ void ProjectionEngine::FollowLoop() {
 
 void ProjectionEngine::StartFollowing() {
   if (following_.exchange(true)) return;
-  follower_ = std::thread([this] { FollowLoop(); });
+  follower_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "rapport-follow");
+    FollowLoop();
+  });
 }
 
 void ProjectionEngine::StopFollowing() {

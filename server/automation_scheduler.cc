@@ -44,7 +44,10 @@ AutomationScheduler::~AutomationScheduler() { Stop(); }
 
 void AutomationScheduler::Start() {
   stop_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "rapport-automate");
+    Loop();
+  });
 }
 
 void AutomationScheduler::Stop() {

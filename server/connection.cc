@@ -139,8 +139,9 @@ namespace {
 // Requests answered on the connection's strand, without a trip through the worker pool
 // (which costs two thread hand-offs, more than the work itself): those that only read
 // counters, and small reads of the store (a record's stream, a page of ids: a RocksDB
-// iterator and a few point reads, normally from memory). Commands (they wait for the disk)
-// and queries (they may run for milliseconds) always go to the pool.
+// iterator and a few point reads, normally from memory). Queries (they may run for
+// milliseconds) always go to the pool. Commands are decided on the strand too, but their
+// answer comes later, once the log's group commit made them durable (DispatchPending).
 constexpr uint32_t kMaxInlineRead = 128;
 bool Cheap(const DecodedRequest& d) {
   switch (d.request->body_type()) {
@@ -176,6 +177,20 @@ void Connection::DispatchPending() {
         Deliver(handler_->Handle(&session_, d));
         continue;
       }
+    }
+    if (session_.authenticated && pending_.front().request->body_type() == proto::RequestBody::Execute) {
+      // A command is decided here and its append joins the log's group commit; no thread
+      // waits for the disk. The answer comes back to the strand when the append is durable.
+      DecodedRequest d = std::move(pending_.front());
+      pending_.pop_front();
+      ++in_flight_;
+      asio::thread_pool* workers = workers_;
+      handler_->HandleAsync(
+          &session_, d, [workers](std::function<void()> task) { asio::post(*workers, std::move(task)); },
+          [self = shared_from_this()](Outcome o) {
+            asio::post(self->strand_, [self, o = std::move(o)]() mutable { self->Complete(std::move(o)); });
+          });
+      continue;
     }
     auto d = std::make_shared<DecodedRequest>(std::move(pending_.front()));
     pending_.pop_front();

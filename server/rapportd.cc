@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   app.add_option("--listen", a.listen, "Address to listen on, HOST:PORT (only loopback unless you say otherwise)")
       ->capture_default_str();
   app.add_option("--io-threads", so.io_threads, "Network threads")->capture_default_str()->check(CLI::Range(1, 64));
-  app.add_option("--workers", so.worker_threads, "Threads running requests")->capture_default_str()->check(CLI::Range(1, 1024));
+  app.add_option("--workers", so.worker_threads, "Threads running queries and commands that must read first")->capture_default_str()->check(CLI::Range(1, 1024));
   app.add_option("--max-frame-bytes", so.max_frame_bytes, "Largest request frame accepted")
       ->capture_default_str()->check(CLI::Range(size_t{1024}, size_t{64} << 20));
   app.add_option("--max-connections", so.max_connections, "Open connections at most")->capture_default_str();

@@ -212,27 +212,61 @@ Status RequestHandler::Recheck(SessionState* s) const {
   return Status::Ok();
 }
 
-Outcome RequestHandler::Execute(SessionState* s, uint64_t id, const proto::Execute& m) {
+std::optional<Outcome> RequestHandler::UnpackCommand(uint64_t id, const proto::Execute& m, fb::CommandT* cmd,
+                                                     Micros* now) {
   counters_->commands.fetch_add(1, std::memory_order_relaxed);
   if (m.command() == nullptr || m.command()->body_type() == fb::CommandBody::NONE) {
     counters_->errors.fetch_add(1, std::memory_order_relaxed);
     return Error(id, Status::InvalidArgument("command: missing (Execute needs a Command with a body)"));
   }
-  fb::CommandT cmd;
-  m.command()->UnPackTo(&cmd);
-  Micros now = clock_->NowMicros();
-  if (cmd.command_id.empty()) cmd.command_id = FreshCommandId(now);
-  auto r = service_->Execute(s->actor, cmd, now);
-  fb::CommandResultT result = r.ok() ? *r : domain::ErrorResult(r.status(), cmd.command_id);
+  m.command()->UnPackTo(cmd);
+  *now = clock_->NowMicros();
+  if (cmd->command_id.empty()) cmd->command_id = FreshCommandId(*now);
+  return std::nullopt;
+}
+
+Outcome RequestHandler::CommandReply(uint64_t id, const Result<fb::CommandResultT>& r, const std::string& command_id) {
   if (!r.ok()) counters_->errors.fetch_add(1, std::memory_order_relaxed);
+  fb::CommandResultT error;
+  if (!r.ok()) error = domain::ErrorResult(r.status(), command_id);
   flatbuffers::FlatBufferBuilder fbb(512);
-  auto packed = fb::CommandResult::Pack(fbb, &result);
+  auto packed = fb::CommandResult::Pack(fbb, r.ok() ? &*r : &error);
   auto body = proto::CreateCommandReply(fbb, packed);
   auto resp = proto::CreateResponse(fbb, id, static_cast<uint8_t>(r.ok() ? StatusCode::kOk : r.status().code()),
                                     r.ok() ? 0 : fbb.CreateString(r.status().message()),
                                     proto::ResponseBody::CommandReply, body.Union());
   fbb.Finish(resp);
   return Reply(std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize()));
+}
+
+Outcome RequestHandler::Execute(SessionState* s, uint64_t id, const proto::Execute& m) {
+  fb::CommandT cmd;
+  Micros now = 0;
+  if (auto refused = UnpackCommand(id, m, &cmd, &now)) return std::move(*refused);
+  return CommandReply(id, service_->Execute(s->actor, cmd, now), cmd.command_id);
+}
+
+void RequestHandler::HandleAsync(SessionState* s, const DecodedRequest& d,
+                                 domain::CommandService::Offload offload, std::function<void(Outcome)> done) {
+  const proto::Request& r = *d.request;
+  if (r.body_type() != proto::RequestBody::Execute || !s->authenticated) return done(Handle(s, d));
+  counters_->requests.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t id = r.request_id();
+  if (Status still = Recheck(s); !still.ok()) {
+    counters_->errors.fetch_add(1, std::memory_order_relaxed);
+    return done(Error(id, still, /*close=*/true));
+  }
+  fb::CommandT cmd;
+  Micros now = 0;
+  if (auto refused = UnpackCommand(id, *r.body_as_Execute(), &cmd, &now)) return done(std::move(*refused));
+  std::string command_id = cmd.command_id;
+  async_commands_.fetch_add(1, std::memory_order_acq_rel);
+  service_->ExecuteAsync(s->actor, std::move(cmd), now, std::move(offload),
+                         [this, id, command_id = std::move(command_id), done = std::move(done)](
+                             Result<fb::CommandResultT> result) {
+                           done(CommandReply(id, result, command_id));
+                           async_commands_.fetch_sub(1, std::memory_order_acq_rel);
+                         });
 }
 
 Outcome RequestHandler::Query(SessionState* s, uint64_t id, const proto::Query& m) {

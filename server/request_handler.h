@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,6 +80,15 @@ class RequestHandler {
   // Handles one request for the connection whose state is *session.
   Outcome Handle(SessionState* session, const DecodedRequest& request);
 
+  // Handles one request that may finish later. A command (Execute, once authenticated) is
+  // decided at once and its append joins the log's group commit without holding this
+  // thread (CommandService::ExecuteAsync): `done` then runs on the log's completion thread,
+  // or on a thread of `offload` when deciding had to wait. Any other request is handled by
+  // Handle and `done` runs before HandleAsync returns. `done` is called exactly once and
+  // must be quick.
+  void HandleAsync(SessionState* session, const DecodedRequest& request,
+                   domain::CommandService::Offload offload, std::function<void(Outcome)> done);
+
   // The Response for a frame that could not be decoded (request id 0; closes).
   static Outcome Refuse(const Status& status);
 
@@ -89,12 +99,20 @@ class RequestHandler {
   // before every request but hello.
   Status Recheck(SessionState* session) const;
 
+  // HandleAsync commands whose `done` has not returned yet. The handler must outlive them:
+  // a server waits for 0 before it stops its workers and destroys the handler.
+  int async_commands() const { return async_commands_.load(std::memory_order_acquire); }
+
   const HandlerOptions& options() const { return options_; }
   Micros started_at() const { return started_at_; }
 
  private:
   Outcome Hello(SessionState* s, uint64_t id, const proto::Hello& m);
   Outcome Execute(SessionState* s, uint64_t id, const proto::Execute& m);
+  // Unpacks an Execute's command (giving it an id if it has none) and the time it runs at;
+  // an Outcome when the request carries no command.
+  std::optional<Outcome> UnpackCommand(uint64_t id, const proto::Execute& m, fb::CommandT* cmd, Micros* now);
+  Outcome CommandReply(uint64_t id, const Result<fb::CommandResultT>& result, const std::string& command_id);
   Outcome Query(SessionState* s, uint64_t id, const proto::Query& m);
   Outcome ReadStream(SessionState* s, uint64_t id, const proto::ReadStream& m);
   Outcome ListStreams(SessionState* s, uint64_t id, const proto::ListStreams& m);
@@ -111,6 +129,7 @@ class RequestHandler {
   ServerCounters* counters_;
   HandlerOptions options_;
   Micros started_at_;
+  std::atomic<int> async_commands_{0};
 };
 
 // Builds an EventBatch response.

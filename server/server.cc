@@ -1,5 +1,7 @@
 #include "server/server.h"
 
+#include <pthread.h>
+
 #include "server/connection.h"
 #include "server/log_line.h"
 
@@ -32,7 +34,10 @@ Status Server::Start() {
   work_.emplace(io_.get_executor());
   DoAccept();
   for (size_t i = 0; i < std::max<size_t>(1, options_.io_threads); ++i) {
-    io_threads_.emplace_back([this] { io_.run(); });
+    io_threads_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), "rapportd-io");
+      io_.run();
+    });
   }
   notifier_ = std::thread([this] { NotifyLoop(); });
   started_ = true;
@@ -98,6 +103,10 @@ void Server::Shutdown() {
             {{"connections", std::to_string(manager_.size())}});
   }
   manager_.StopAll();
+  // Commands whose appends are still in the log's group commit: their callbacks use the
+  // handler and may hand work to the workers, so both stay until the last one ran. The log
+  // answers every append it queued (durable or failed), so this ends.
+  while (handler_.async_commands() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   workers_.join();  // requests still running finish (their responses are dropped)
   stopping_.store(true);
   if (notifier_.joinable()) notifier_.join();

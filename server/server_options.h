@@ -17,8 +17,9 @@ struct ServerOptions {
   uint16_t port = 7420;
   // Threads running the network (io_context). Default: 2
   size_t io_threads = 2;
-  // Threads running requests (commands wait for the disk there; many in flight share one
-  // group commit). Default: 16
+  // Threads running queries, admin requests, and the commands that must read a record from
+  // disk or wait for another command on it first (other commands are decided on the I/O
+  // threads and wait for the disk on no thread). Default: 16
   size_t worker_threads = 16;
   // Largest request frame accepted. Default: 4 MiB
   size_t max_frame_bytes = kDefaultMaxFrameBytes;
