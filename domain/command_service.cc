@@ -150,16 +150,25 @@ Status CommandService::CatchUp(RecordState* r) const {
   }
 }
 
-void CommandService::TouchLocked(const std::string& key) {
-  auto pos = lru_pos_.find(key);
-  if (pos != lru_pos_.end()) lru_.erase(pos->second);
-  lru_.push_front(key);
-  lru_pos_[key] = lru_.begin();
-  while (lru_.size() > options_.cache_records) {
-    cache_.erase(lru_.back());
-    lru_pos_.erase(lru_.back());
-    lru_.pop_back();
+void CommandService::TouchLocked(CacheIterator it) {
+  CachedRecord& c = it->second;
+  if (c.linked) {
+    lru_.splice(lru_.begin(), lru_, c.lru);  // no allocation, no lookup
+  } else {
+    lru_.push_front(it->first);
+    c.lru = lru_.begin();
+    c.linked = true;
   }
+  while (lru_.size() > options_.cache_records && lru_.size() > 1) {
+    auto victim = cache_.find(lru_.back());
+    lru_.pop_back();
+    if (victim != cache_.end()) cache_.erase(victim);
+  }
+}
+
+void CommandService::EraseLocked(CacheIterator it) {
+  if (it->second.linked) lru_.erase(it->second.lru);
+  cache_.erase(it);
 }
 
 Result<RecordState*> CommandService::LoadLocked(std::string_view type, std::string_view id) {
@@ -173,10 +182,10 @@ Result<RecordState*> CommandService::LoadLocked(std::string_view type, std::stri
       return Status::InvalidArgument(std::string(type) + " id '" + std::string(id) + "' is not valid");
     }
     RAPPORT_RETURN_IF_ERROR(CatchUp(&r));
-    it = cache_.emplace(key, std::move(r)).first;
+    it = cache_.emplace(key, CachedRecord(std::move(r))).first;
   }
-  TouchLocked(key);
-  return &it->second;
+  TouchLocked(it);
+  return &it->second.state;
 }
 
 std::string CommandService::NewIdLocked(std::string_view type) {
@@ -199,12 +208,31 @@ std::string CommandService::NewIdLocked(std::string_view type) {
     }
     it = next_id_.emplace(std::string(type), max + 1).first;
   }
-  // Skip ids someone chose by hand meanwhile.
+  // Ids someone chose by hand later moved the counter past them (NoteCreatedLocked), so
+  // the log need not be asked. Should one still be taken (its events could not be applied
+  // here), the append conflicts and the retry takes the next id.
   for (;;) {
     std::string id = std::string(IdPrefix(type)) + "-" + std::to_string(it->second++);
-    auto v = log_->StreamVersion({std::string(type), id});
-    if (v.ok() && *v == 0 && !cache_.count(Key(type, id))) return id;
+    if (!cache_.count(Key(type, id)) && (!Directory::Holds(type) || directory_.record(type, id) == nullptr)) {
+      return id;
+    }
   }
+}
+
+void CommandService::NoteCreatedLocked(std::string_view type, std::string_view id) {
+  auto it = next_id_.find(type);
+  if (it == next_id_.end()) return;  // counted when the type's first id is allocated
+  std::string_view prefix = IdPrefix(type);
+  if (id.size() <= prefix.size() + 1 || id.size() > prefix.size() + 19 || id.substr(0, prefix.size()) != prefix ||
+      id[prefix.size()] != '-') {
+    return;
+  }
+  uint64_t n = 0;
+  for (char c : id.substr(prefix.size() + 1)) {
+    if (c < '0' || c > '9') return;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (n >= it->second) it->second = n + 1;
 }
 
 Result<Actor> CommandService::ActorFor(std::string_view user_id) const {
@@ -339,7 +367,9 @@ Result<fb::CommandResultT> CommandService::Settle(InFlight* f, const Result<even
       // Nothing written by this command, or the events could not be handed back: forget
       // what may be stale; the next decision reads these records from the log.
       refreshed = ForgetLocked(f->streams);
-      if (!appended.ok()) GiveBackIdsLocked(f->allocated);
+      // A conflict keeps the ids it allocated: one may be taken, and the retry must not
+      // allocate it again.
+      if (!appended.ok() && !appended.status().IsConflict()) GiveBackIdsLocked(f->allocated);
     }
     for (const auto& s : f->streams) busy_.erase(Key(s.type, s.id));
   }
@@ -516,11 +546,11 @@ Status CommandService::ReadIntoCache(const std::vector<events::StreamName>& stre
     auto it = cache_.find(key);
     // Another thread may have cached it meanwhile, possibly newer than what was read.
     if (it == cache_.end()) {
-      cache_.emplace(key, std::move(r));
-    } else if (it->second.version < r.version) {
-      it->second = std::move(r);
+      it = cache_.emplace(key, CachedRecord(std::move(r))).first;
+    } else if (it->second.state.version < r.version) {
+      it->second.state = std::move(r);
     }
-    TouchLocked(key);
+    TouchLocked(it);
   }
   return Status::Ok();
 }
@@ -552,6 +582,7 @@ Status CommandService::ApplyWrittenLocked(const std::vector<events::Event>& writ
         fresh.type = type;
         fresh.id = id;
       }
+      if (base == 0) NoteCreatedLocked(type, id);
       Status s = fresh.version == base ? apply_run(&fresh) : CatchUp(&fresh);
       if (s.ok() && fresh.created) {
         directory_.Put(fresh);
@@ -561,26 +592,22 @@ Status CommandService::ApplyWrittenLocked(const std::vector<events::Event>& writ
     } else {
       std::string key = Key(type, id);
       auto it = cache_.find(key);
+      if (base == 0) NoteCreatedLocked(type, id);
       if (it == cache_.end() && base == 0) {
         RecordState r;
         r.type = type;
         r.id = id;
-        it = cache_.emplace(key, std::move(r)).first;
+        it = cache_.emplace(key, CachedRecord(std::move(r))).first;
       }
       if (it != cache_.end()) {
         // A cached copy that is not exactly one step behind (another process wrote the
         // stream) is dropped and read from the log when next needed.
-        const bool in_step = it->second.version == base;
-        Status s = in_step ? apply_run(&it->second) : Status::Ok();
+        const bool in_step = it->second.state.version == base;
+        Status s = in_step ? apply_run(&it->second.state) : Status::Ok();
         if (in_step && s.ok()) {
-          TouchLocked(key);
+          TouchLocked(it);
         } else {
-          auto pos = lru_pos_.find(key);
-          if (pos != lru_pos_.end()) {
-            lru_.erase(pos->second);
-            lru_pos_.erase(pos);
-          }
-          cache_.erase(it);
+          EraseLocked(it);
           if (status.ok()) status = s;
         }
       }
@@ -605,12 +632,7 @@ Status CommandService::ForgetLocked(const std::vector<events::StreamName>& strea
       if (status.ok()) status = s;
       continue;
     }
-    std::string key = Key(stream.type, stream.id);
-    cache_.erase(key);
-    if (auto pos = lru_pos_.find(key); pos != lru_pos_.end()) {
-      lru_.erase(pos->second);
-      lru_pos_.erase(pos);
-    }
+    if (auto it = cache_.find(Key(stream.type, stream.id)); it != cache_.end()) EraseLocked(it);
   }
   return status;
 }
@@ -633,7 +655,7 @@ Result<RecordState> CommandService::Get(std::string_view type, std::string_view 
     std::lock_guard<std::mutex> l(mu_);
     auto it = cache_.find(key);
     if (it != cache_.end()) {
-      r = it->second;
+      r = it->second.state;
     } else {
       r.type = std::string(type);
       r.id = std::string(id);
@@ -644,11 +666,11 @@ Result<RecordState> CommandService::Get(std::string_view type, std::string_view 
     std::lock_guard<std::mutex> l(mu_);
     auto it = cache_.find(key);
     if (it == cache_.end()) {
-      cache_.emplace(key, r);
-    } else if (it->second.version < r.version) {
-      it->second = r;
+      it = cache_.emplace(key, CachedRecord(r)).first;
+    } else if (it->second.state.version < r.version) {
+      it->second.state = r;
     }
-    TouchLocked(key);
+    TouchLocked(it);
   }
   if (!r.created) return Status::NotFound("there is no " + std::string(type) + " " + std::string(id));
   return r;

@@ -77,7 +77,8 @@ class CommandService {
   // append (so it must be quick, and must not call Execute). When deciding would wait (a
   // record not in memory, a record another command is still appending to, a retry after
   // a conflict), the command is given to `offload`, which runs Execute there and passes
-  // its result to `done`. Concurrent Execute and ExecuteAsync calls mix freely.
+  // its result to `done` (after a conflict that Execute has max_attempts of its own).
+  // Concurrent Execute and ExecuteAsync calls mix freely.
   void ExecuteAsync(const Actor& actor, fb::CommandT command, Micros now, Offload offload,
                     ExecuteCallback done);
 
@@ -99,6 +100,14 @@ class CommandService {
   struct Checked;
   struct InFlight;
   struct AsyncCommand;
+  // A record in the cache, with its place in the LRU list.
+  struct CachedRecord {
+    explicit CachedRecord(RecordState s) : state(std::move(s)) {}
+    RecordState state;
+    std::list<std::string>::iterator lru;  // its key in lru_, once linked
+    bool linked = false;
+  };
+  using CacheIterator = std::unordered_map<std::string, CachedRecord>::iterator;
   explicit CommandService(events::EventLog* log, ServiceOptions options);
 
   // The checks before deciding (command id, occurred_at), and the original outcome when the
@@ -137,20 +146,25 @@ class CommandService {
   // Drops the streams' records from the cache (directory records are re-read). REQUIRES: mu_.
   Status ForgetLocked(const std::vector<events::StreamName>& streams);
   std::string NewIdLocked(std::string_view type);
+  // A record `id` of `type` was created: an id of the allocated form (C-17) moves the type's
+  // counter past it. REQUIRES: mu_ held.
+  void NoteCreatedLocked(std::string_view type, std::string_view id);
   // Undoes NewIdLocked for ids a discarded decision allocated, where no later id was handed
   // out since. REQUIRES: mu_ held.
   void GiveBackIdsLocked(const std::vector<std::pair<std::string, std::string>>& ids);
   Result<fb::CommandResultT> DuplicateResult(const std::string& command_id,
                                              const events::CommandInfo& info) const;
-  void TouchLocked(const std::string& key);
+  // Makes the record the newest in the cache (linking it if new), then evicts the oldest
+  // beyond ServiceOptions::cache_records. REQUIRES: mu_ held.
+  void TouchLocked(CacheIterator it);
+  void EraseLocked(CacheIterator it);
 
   events::EventLog* log_;
   ServiceOptions options_;
   mutable std::mutex mu_;
   Directory directory_;                                   // GUARDED_BY(mu_)
-  std::unordered_map<std::string, RecordState> cache_;    // GUARDED_BY(mu_): "type/id"
+  std::unordered_map<std::string, CachedRecord> cache_;   // GUARDED_BY(mu_): "type/id"
   std::list<std::string> lru_;                            // GUARDED_BY(mu_): front = newest
-  std::unordered_map<std::string, std::list<std::string>::iterator> lru_pos_;  // GUARDED_BY(mu_)
   std::map<std::string, uint64_t, std::less<>> next_id_;  // GUARDED_BY(mu_): type -> counter
   // Streams a command of this process is appending to ("type/id"); others wait for them.
   std::set<std::string> busy_;                            // GUARDED_BY(mu_)

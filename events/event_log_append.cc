@@ -178,14 +178,16 @@ void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
     done(Status::FailedPrecondition("this log is open as a read-only follower: appends go to the process holding it"), {});
     return;
   }
+  Status refused;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    Status refused = stopping_ ? Status::Unavailable("the log is closed") : failed_;
-    if (!refused.ok()) {
-      done(refused, {});  // not counted in flight: runs before Close can finish
-      return;
-    }
-    ++inflight_;
+    refused = stopping_ ? Status::Unavailable("the log is closed") : failed_;
+    ++inflight_;  // even when refused: Close waits for `done` to return
+  }
+  if (!refused.ok()) {
+    done(refused, {});  // without mu_ held: `done` may use the log
+    EndInFlight();
+    return;
   }
   auto w = std::make_unique<Writer>();
   w->owned_request = std::make_unique<AppendRequest>(std::move(request));

@@ -187,9 +187,7 @@ void Connection::DispatchPending() {
       asio::thread_pool* workers = workers_;
       handler_->HandleAsync(
           &session_, d, [workers](std::function<void()> task) { asio::post(*workers, std::move(task)); },
-          [self = shared_from_this()](Outcome o) {
-            asio::post(self->strand_, [self, o = std::move(o)]() mutable { self->Complete(std::move(o)); });
-          });
+          [self = shared_from_this()](Outcome o) { self->Finished(std::move(o)); });
       continue;
     }
     auto d = std::make_shared<DecodedRequest>(std::move(pending_.front()));
@@ -208,11 +206,42 @@ void Connection::DispatchPending() {
   }
 }
 
+void Connection::Finished(Outcome o) {
+  bool first;
+  {
+    std::lock_guard<std::mutex> l(finished_mu_);
+    first = finished_.empty();
+    finished_.push_back(std::move(o));
+  }
+  if (!first) return;  // a hand-off to the strand is already on its way and takes this too
+  asio::post(strand_, [self = shared_from_this()] {
+    std::vector<Outcome> batch;
+    {
+      std::lock_guard<std::mutex> l(self->finished_mu_);
+      batch.swap(self->finished_);
+    }
+    self->Complete(std::move(batch));
+  });
+}
+
 void Connection::Complete(Outcome o) {
-  --in_flight_;
+  std::vector<Outcome> one;
+  one.push_back(std::move(o));
+  Complete(std::move(one));
+}
+
+void Connection::Complete(std::vector<Outcome> outcomes) {
+  // The answers go out in one gathered write: DoWrite waits until all are queued.
+  defer_write_ = true;
+  for (auto& o : outcomes) {
+    --in_flight_;
+    if (closed_) continue;
+    if (session_.authenticated) hello_timer_.cancel();
+    Deliver(std::move(o));
+  }
+  defer_write_ = false;
   if (closed_) return;
-  if (session_.authenticated) hello_timer_.cancel();
-  Deliver(std::move(o));
+  DoWrite();
   if (closed_) return;
   if (close_after_flush_) {  // the last answer may have been the one it waited for
     if (!writing_ && outbound_.empty() && in_flight_ == 0) Close();
@@ -244,7 +273,7 @@ void Connection::Send(std::string message) {
 }
 
 void Connection::DoWrite() {
-  if (writing_ || outbound_.empty() || closed_) return;
+  if (defer_write_ || writing_ || outbound_.empty() || closed_) return;
   writing_ = true;
   // Everything queued goes out in one gathered write (bounded, so one write does not hold
   // an unbounded list).

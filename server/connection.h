@@ -12,7 +12,9 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "server/frame.h"
 #include "server/request_handler.h"
@@ -56,6 +58,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void TakeFrames(const char* data, size_t size);
   void DispatchPending();
   void Complete(Outcome o);
+  void Complete(std::vector<Outcome> outcomes);
+  // Takes the answer of a command that finished off the strand (on the log's completion
+  // thread): the answers one group commit produced reach the strand in one hand-off.
+  // Any thread.
+  void Finished(Outcome o);
   // Sends the answer and applies what it asks (a feed to start or stop, a close).
   void Deliver(Outcome o);
   void Send(std::string message);
@@ -91,6 +98,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<std::string> outbound_;  // framed messages; front is being written
   size_t outbound_bytes_ = 0;
   bool writing_ = false;
+  bool defer_write_ = false;          // Complete is queueing several answers
+
+  std::mutex finished_mu_;
+  std::vector<Outcome> finished_;     // GUARDED_BY(finished_mu_): see Finished
 
   std::map<uint64_t, Subscription> subscriptions_;
   asio::steady_timer hello_timer_;

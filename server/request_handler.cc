@@ -259,15 +259,33 @@ void RequestHandler::HandleAsync(SessionState* s, const DecodedRequest& d,
   fb::CommandT cmd;
   Micros now = 0;
   if (auto refused = UnpackCommand(id, *r.body_as_Execute(), &cmd, &now)) return done(std::move(*refused));
-  std::string command_id = cmd.command_id;
+  // Counted until the last copy of `done` (and whatever it holds, such as the connection)
+  // is gone, not merely until it ran: the server waits for the count to reach 0 before it
+  // destroys what those copies point at. Counted before the check, so a server that set
+  // stopping_ and then read 0 cannot be passed by a command started meanwhile.
+  struct Pending {
+    Pending(RequestHandler* h, std::function<void(Outcome)> d) : handler(h), done(std::move(d)) {}
+    Pending(const Pending&) = delete;
+    Pending& operator=(const Pending&) = delete;
+    RequestHandler* handler;
+    std::function<void(Outcome)> done;
+    ~Pending() {
+      done = nullptr;
+      handler->async_commands_.fetch_sub(1, std::memory_order_acq_rel);
+    }
+  };
   async_commands_.fetch_add(1, std::memory_order_acq_rel);
+  auto pending = std::make_shared<Pending>(this, std::move(done));
+  if (async_stopping_.load(std::memory_order_acquire)) {
+    return pending->done(Error(id, Status::Unavailable("the server is shutting down; retry the command")));
+  }
+  std::string command_id = cmd.command_id;
   service_->ExecuteAsync(s->actor, std::move(cmd), now, std::move(offload),
-                         [this, id, command_id = std::move(command_id), done = std::move(done)](
-                             Result<fb::CommandResultT> result) {
-                           done(CommandReply(id, result, command_id));
-                           async_commands_.fetch_sub(1, std::memory_order_acq_rel);
-                         });
+                         [this, id, command_id = std::move(command_id), pending = std::move(pending)](
+                             Result<fb::CommandResultT> result) { pending->done(CommandReply(id, result, command_id)); });
 }
+
+void RequestHandler::StopAsync() { async_stopping_.store(true, std::memory_order_release); }
 
 Outcome RequestHandler::Query(SessionState* s, uint64_t id, const proto::Query& m) {
   projections::Query q;

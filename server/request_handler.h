@@ -83,9 +83,10 @@ class RequestHandler {
   // Handles one request that may finish later. A command (Execute, once authenticated) is
   // decided at once and its append joins the log's group commit without holding this
   // thread (CommandService::ExecuteAsync): `done` then runs on the log's completion thread,
-  // or on a thread of `offload` when deciding had to wait. Any other request is handled by
-  // Handle and `done` runs before HandleAsync returns. `done` is called exactly once and
-  // must be quick.
+  // or on a thread of `offload` when deciding had to wait. Any other request, and a command
+  // refused, already done (a retried id) or changing nothing, is answered before HandleAsync
+  // returns. `done` is called exactly once and must be quick. After StopAsync, commands are
+  // refused with unavailable.
   void HandleAsync(SessionState* session, const DecodedRequest& request,
                    domain::CommandService::Offload offload, std::function<void(Outcome)> done);
 
@@ -99,9 +100,11 @@ class RequestHandler {
   // before every request but hello.
   Status Recheck(SessionState* session) const;
 
-  // HandleAsync commands whose `done` has not returned yet. The handler must outlive them:
-  // a server waits for 0 before it stops its workers and destroys the handler.
+  // HandleAsync commands not finished: their `done`, and everything it holds, still
+  // exists. The handler must outlive them: a server calls StopAsync, waits for 0, and only
+  // then stops its workers and destroys the handler.
   int async_commands() const { return async_commands_.load(std::memory_order_acquire); }
+  void StopAsync();
 
   const HandlerOptions& options() const { return options_; }
   Micros started_at() const { return started_at_; }
@@ -130,6 +133,7 @@ class RequestHandler {
   HandlerOptions options_;
   Micros started_at_;
   std::atomic<int> async_commands_{0};
+  std::atomic<bool> async_stopping_{false};
 };
 
 // Builds an EventBatch response.

@@ -105,7 +105,9 @@ void Server::Shutdown() {
   manager_.StopAll();
   // Commands whose appends are still in the log's group commit: their callbacks use the
   // handler and may hand work to the workers, so both stay until the last one ran. The log
-  // answers every append it queued (durable or failed), so this ends.
+  // answers every append it queued (durable or failed), so this ends. Commands arriving
+  // from now on are refused.
+  handler_.StopAsync();
   while (handler_.async_commands() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   workers_.join();  // requests still running finish (their responses are dropped)
   stopping_.store(true);

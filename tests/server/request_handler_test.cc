@@ -1,6 +1,8 @@
 // RequestHandler, called directly (no sockets): authentication, the session's actor, queries,
 // reads and their permissions.
 #include <catch2/catch.hpp>
+#include <future>
+#include <thread>
 
 #include "server_fixture.h"
 
@@ -259,4 +261,41 @@ TEST_CASE("an open session ends at its next request once its token is revoked or
   auto gone = HandlerFixture::Response(ping(&bob));
   CHECK(gone.code() == StatusCode::kPermissionDenied);
   CHECK(gone.status().message().find("no longer active") != std::string::npos);
+}
+
+TEST_CASE("an async command is answered once it is durable and refused once the server stops",
+          "[server][handler][async]") {
+  HandlerFixture h;
+  SessionState s;
+  REQUIRE(HandlerFixture::Response(h.Hello(&s, h.rep_token)).code() == StatusCode::kOk);
+  auto offload = [](std::function<void()> task) { task(); };  // not needed here: new records
+  auto run_async = [&](uint64_t id, const fb::CommandT& cmd) {
+    auto d = DecodeRequest(ExecuteRequest(id, cmd));
+    REQUIRE(d.ok());
+    std::promise<Outcome> answered;
+    auto future = answered.get_future();
+    h.handler->HandleAsync(&s, *d, offload, [&answered](Outcome o) { answered.set_value(std::move(o)); });
+    REQUIRE(future.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    return HandlerFixture::Response(future.get());
+  };
+
+  auto ok = run_async(2, NewContact("Mia", "cmd-async-mia"));
+  REQUIRE(ok.code() == StatusCode::kOk);
+  const auto* result = ok.response->body_as_CommandReply()->result();
+  CHECK(result->command_id()->str() == "cmd-async-mia");
+  REQUIRE(result->first_position() > 0);
+  CHECK(result->first_position() <= h.f.log->LastPosition());  // durable when answered
+  CHECK((*h.f.log->Get(result->first_position()))->actor() == "u-alan");
+  // The answer and everything it held are gone once it ran.
+  for (int i = 0; i < 1000 && h.handler->async_commands() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK(h.handler->async_commands() == 0);
+
+  h.handler->StopAsync();
+  uint64_t before = h.f.log->LastPosition();
+  auto refused = run_async(3, NewContact("Late", "cmd-async-late"));
+  CHECK(refused.code() == StatusCode::kUnavailable);
+  CHECK(h.f.log->LastPosition() == before);
+  CHECK(h.handler->async_commands() == 0);
 }
