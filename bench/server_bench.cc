@@ -74,6 +74,23 @@ fb::CommandT Contact(const std::string& tag, int i) {
   return cmd;
 }
 
+// A raw append of one note, about the size of a contact: "<tag>-<i>" on stream note/<tag>-<i>.
+events::AppendRequest NoteRequest(const std::string& tag, int i) {
+  events::AppendRequest r;
+  r.command_id = tag + "-" + std::to_string(i);
+  r.actor = "U-1";
+  events::StreamWrite w;
+  w.stream = {"note", tag + "-" + std::to_string(i)};
+  fb::NoteLoggedT n;
+  n.activity_id = w.stream.id;
+  n.body = "a note of about the size of a contact, written by the bench";
+  fb::PayloadUnion u;
+  u.Set(std::move(n));
+  w.events.push_back(events::NewEvent::From(std::move(u)));
+  r.writes.push_back(std::move(w));
+  return r;
+}
+
 void Die(const Status& s, const char* what) {
   if (s.ok()) return;
   std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
@@ -284,21 +301,7 @@ int main(int argc, char** argv) {
     std::vector<std::thread> ts;
     for (int t = 0; t < threads; ++t) {
       ts.emplace_back([&] {
-        for (int i = next++; i < commands; i = next++) {
-          events::AppendRequest r;
-          r.command_id = "raw-" + std::to_string(i);
-          r.actor = "U-1";
-          events::StreamWrite w;
-          w.stream = {"note", "N-" + std::to_string(i)};
-          fb::NoteLoggedT n;
-          n.activity_id = "N-" + std::to_string(i);
-          n.body = "a note of about the size of a contact, written by the bench";
-          fb::PayloadUnion u;
-          u.Set(std::move(n));
-          w.events.push_back(events::NewEvent::From(std::move(u)));
-          r.writes.push_back(std::move(w));
-          Die(log->Append(r).status(), "raw append");
-        }
+        for (int i = next++; i < commands; i = next++) Die(log->Append(NoteRequest("raw", i)).status(), "raw append");
       });
     }
     for (auto& t : ts) t.join();
@@ -352,19 +355,7 @@ int main(int argc, char** argv) {
   };
   double raw_async_cpu = 0, service_async_cpu = 0;
   double raw_async_rate = windowed(&raw_async_cpu, [&](int i, auto finished) {
-    events::AppendRequest r;
-    r.command_id = "raw-async-" + std::to_string(i);
-    r.actor = "U-1";
-    events::StreamWrite w;
-    w.stream = {"note", "NA-" + std::to_string(i)};
-    fb::NoteLoggedT n;
-    n.activity_id = "NA-" + std::to_string(i);
-    n.body = "a note of about the size of a contact, written by the bench";
-    fb::PayloadUnion u;
-    u.Set(std::move(n));
-    w.events.push_back(events::NewEvent::From(std::move(u)));
-    r.writes.push_back(std::move(w));
-    log->AppendAsync(std::move(r), [finished](Result<events::AppendResult> a, std::vector<events::Event>) {
+    log->AppendAsync(NoteRequest("raw-async", i), [finished](Result<events::AppendResult> a, std::vector<events::Event>) {
       Die(a.status(), "raw async append");
       finished();
     });

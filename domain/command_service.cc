@@ -1,6 +1,7 @@
 #include "domain/command_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <random>
 
 #include "domain/enums.h"
@@ -25,6 +26,28 @@ std::string RandomCommandId() {
     }
   }
   return s;
+}
+
+}  // namespace
+
+std::string_view IdPrefix(std::string_view type);
+
+namespace {
+
+// 17 for "C-17" (a contact): the number of an id of the form allocation gives `type`, if
+// `id` has that form (at most 18 digits, so it fits).
+std::optional<uint64_t> AllocatedNumber(std::string_view type, std::string_view id) {
+  std::string_view prefix = IdPrefix(type);
+  if (id.size() <= prefix.size() + 1 || id.size() > prefix.size() + 19 || id.substr(0, prefix.size()) != prefix ||
+      id[prefix.size()] != '-') {
+    return std::nullopt;
+  }
+  uint64_t n = 0;
+  for (char c : id.substr(prefix.size() + 1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return n;
 }
 
 }  // namespace
@@ -193,16 +216,12 @@ std::string CommandService::NewIdLocked(std::string_view type) {
   if (it == next_id_.end()) {
     // Start after the highest allocated-looking id of this type.
     uint64_t max = 0;
-    std::string prefix = std::string(IdPrefix(type)) + "-";
     std::string after;
     for (;;) {
       std::vector<std::string> ids;
       if (!log_->ListStreams(type, after, 10000, &ids).ok() || ids.empty()) break;
       for (const auto& id : ids) {
-        if (id.rfind(prefix, 0) != 0 || id.size() == prefix.size() || id.size() > prefix.size() + 18) continue;
-        bool digits = std::all_of(id.begin() + static_cast<long>(prefix.size()), id.end(),
-                                  [](char c) { return c >= '0' && c <= '9'; });
-        if (digits) max = std::max<uint64_t>(max, std::stoull(id.substr(prefix.size())));
+        if (auto n = AllocatedNumber(type, id)) max = std::max(max, *n);
       }
       after = ids.back();
     }
@@ -222,17 +241,7 @@ std::string CommandService::NewIdLocked(std::string_view type) {
 void CommandService::NoteCreatedLocked(std::string_view type, std::string_view id) {
   auto it = next_id_.find(type);
   if (it == next_id_.end()) return;  // counted when the type's first id is allocated
-  std::string_view prefix = IdPrefix(type);
-  if (id.size() <= prefix.size() + 1 || id.size() > prefix.size() + 19 || id.substr(0, prefix.size()) != prefix ||
-      id[prefix.size()] != '-') {
-    return;
-  }
-  uint64_t n = 0;
-  for (char c : id.substr(prefix.size() + 1)) {
-    if (c < '0' || c > '9') return;
-    n = n * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (n >= it->second) it->second = n + 1;
+  if (auto n = AllocatedNumber(type, id); n && *n >= it->second) it->second = *n + 1;
 }
 
 Result<Actor> CommandService::ActorFor(std::string_view user_id) const {

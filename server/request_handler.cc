@@ -261,8 +261,8 @@ void RequestHandler::HandleAsync(SessionState* s, const DecodedRequest& d,
   if (auto refused = UnpackCommand(id, *r.body_as_Execute(), &cmd, &now)) return done(std::move(*refused));
   // Counted until the last copy of `done` (and whatever it holds, such as the connection)
   // is gone, not merely until it ran: the server waits for the count to reach 0 before it
-  // destroys what those copies point at. Counted before the check, so a server that set
-  // stopping_ and then read 0 cannot be passed by a command started meanwhile.
+  // destroys what those copies point at. Counted before the check, so a server that called
+  // StopAsync and then read 0 cannot be passed by a command started meanwhile.
   struct Pending {
     Pending(RequestHandler* h, std::function<void(Outcome)> d) : handler(h), done(std::move(d)) {}
     Pending(const Pending&) = delete;

@@ -293,3 +293,37 @@ TEST_CASE("ids stay dense when a decision first misses the cache or is refused",
   REQUIRE_FALSE(f.Exec(f.As("u-alan"), NewContact("Bad", "not-an-email")).ok());
   CHECK(f.MustExec(f.As("u-alan"), NewContact("Eve")).record_id == "C-3");
 }
+
+TEST_CASE("ids chosen by hand move the counter even when the cache has forgotten them", "[service]") {
+  // One cached record and one attempt: allocation must not offer an id taken by hand (the
+  // append would conflict, and there is no second attempt).
+  ServiceOptions o;
+  o.cache_records = 1;
+  o.max_attempts = 1;
+  ServiceFixture f(o);
+  CHECK(f.MustExec(f.As("u-alan"), NewContact("A")).record_id == "C-1");
+  for (const char* id : {"C-2", "C-3", "C-4"}) {
+    fb::CreateContactT c;
+    c.contact_id = id;
+    c.first_name = "Chosen";
+    f.MustExec(f.As("u-alan"), Cmd(std::move(c)));
+  }
+  f.MustExec(f.As("u-alan"), NewContact("Filler"));  // C-5, pushes the chosen ones out
+  CHECK(f.MustExec(f.As("u-alan"), NewContact("B")).record_id == "C-6");
+}
+
+TEST_CASE("an id another writer took is skipped on the retry, not offered again", "[service]") {
+  // A second service over the same log takes C-2 by hand behind the first one's back: the
+  // first one's counter offers C-2, the append conflicts, and the retry takes C-3.
+  ServiceFixture f;
+  CHECK(f.MustExec(f.As("u-alan"), NewContact("A")).record_id == "C-1");
+  auto other = CommandService::Open(f.log.get());
+  REQUIRE(other.ok());
+  fb::CreateContactT chosen;
+  chosen.contact_id = "C-2";
+  chosen.first_name = "Chosen";
+  REQUIRE((*other)->Execute(*(*other)->ActorFor("u-alan"), Cmd(std::move(chosen)), kNow).ok());
+  auto b = f.MustExec(f.As("u-alan"), NewContact("B"));
+  CHECK(b.record_id == "C-3");
+  CHECK(f.service->Get("contact", "C-2")->Text("first_name") == "Chosen");
+}
