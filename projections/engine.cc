@@ -3,7 +3,7 @@
 #include <pthread.h>
 
 #include <filesystem>
-#include <future>
+
 
 namespace rapport::projections {
 
@@ -63,36 +63,6 @@ AsOf ProjectionEngine::Resolve(AsOf at) const {
   return at;
 }
 
-namespace {
-
-// Events copied out of the iterator, so two threads can apply them while the next batch is
-// read.
-struct Batch {
-  std::string bytes;
-  std::vector<std::pair<uint32_t, uint32_t>> spans;  // offset, size
-  void Clear() {
-    bytes.clear();
-    spans.clear();
-  }
-  events::EventView At(size_t i) const {
-    return events::EventView(std::string_view(bytes.data() + spans[i].first, spans[i].second));
-  }
-};
-
-// Reads up to `n` events (already verified by the iterator) into `b`.
-void Fill(events::LogIterator* it, size_t n, Batch* b) {
-  b->Clear();
-  for (size_t k = 0; k < n && it->Valid(); ++k, it->Next()) {
-    std::string_view v = it->event().bytes();
-    // Each event starts 8-byte aligned (the string's buffer is), as FlatBuffers needs.
-    b->bytes.resize((b->bytes.size() + 7) & ~size_t{7});
-    b->spans.emplace_back(static_cast<uint32_t>(b->bytes.size()), static_cast<uint32_t>(v.size()));
-    b->bytes.append(v);
-  }
-}
-
-}  // namespace
-
 Status ProjectionEngine::ApplyUpTo(uint64_t end, bool report_progress) {
   uint64_t start = position_.load();
   if (end <= start) return Status::Ok();
@@ -100,47 +70,39 @@ Status ProjectionEngine::ApplyUpTo(uint64_t end, bool report_progress) {
   auto it = log_->NewIterator({.upto_position = end, .fill_cache = false, .readahead_bytes = 2 << 20});
   it->Seek(start + 1);
   uint64_t applied = 0;
-  constexpr size_t kBatch = 4096;
-  constexpr size_t kParallelFrom = 256;  // events in a batch worth applying on three threads
-  Batch current, next;
-  Fill(it.get(), kBatch, &current);
-  while (!current.spans.empty()) {
-    {
-      std::unique_lock<std::shared_mutex> l(mu_);
-      if (current.spans.size() < kParallelFrom) {
-        // A few events (following the log as it grows): starting threads would cost more
-        // than applying them here.
-        for (size_t i = 0; i < current.spans.size(); ++i) model_.Apply(current.At(i));
-        Fill(it.get(), kBatch, &next);
-      } else {
-        // Timelines and search each on a thread of their own, the rest here; then read the
-        // next batch while they finish. (On 2 cores, three threads balance better than two:
-        // at 10 M events timelines and search together took longer than everything else.)
-        auto timeline = std::async(std::launch::async, [&] {
-          for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 1);
-        });
-        auto search = std::async(std::launch::async, [&] {
-          for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 2);
-        });
-        for (size_t i = 0; i < current.spans.size(); ++i) model_.ApplyGroup(current.At(i), 0);
-        Fill(it.get(), kBatch, &next);
-        timeline.get();
-        search.get();
-      }
-      applied += current.spans.size();
-      position_.store(model_.position());
-    }
-    std::swap(current, next);
+  // After each round, with the model's new position published: wake those waiting for it,
+  // report progress.
+  auto settle = [&](uint64_t events) {
+    applied += events;
     {
       std::lock_guard<std::mutex> w(wait_mu_);
     }
     wait_cv_.notify_all();
-    if (report_progress && options_.progress && (applied % (1 << 16)) < kBatch) {
-      options_.progress(position_.load(), end);
+    if (report_progress && options_.progress) options_.progress(position_.load(), end);
+  };
+  // Following the log as it grows (a few events at a time): threads would cost more than
+  // they save, so apply here, straight from the iterator.
+  if (end - start < options_.bulk_replay_from) {
+    while (it->Valid()) {
+      uint64_t events = 0;
+      {
+        std::unique_lock<std::shared_mutex> l(mu_);
+        for (; events < 4096 && it->Valid(); ++events, it->Next()) model_.Apply(it->event());
+        position_.store(model_.position());
+      }
+      settle(events);
     }
+    RAPPORT_RETURN_IF_ERROR(it->status());
+  } else {
+    std::unique_lock<std::shared_mutex> l(mu_, std::defer_lock);
+    RAPPORT_RETURN_IF_ERROR(BulkReplay(
+        it.get(), &model_, options_.bulk_replay, [&] { l.lock(); },
+        [&](uint64_t events) {
+          position_.store(model_.position());
+          l.unlock();
+          settle(events);
+        }));
   }
-  RAPPORT_RETURN_IF_ERROR(it->status());
-  if (report_progress && options_.progress) options_.progress(position_.load(), end);
   report_.events_applied = applied;
   report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (position_.load() - last_snapshot_position_ >= options_.snapshot_every) {

@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "events/event_log.h"
+#include "projections/bulk_replay.h"
 #include "projections/read_model.h"
 #include "projections/snapshot_store.h"
 
@@ -41,6 +42,12 @@ struct EngineOptions {
   // Ignore stored snapshots and rebuild from the log.
   // Default: false
   bool ignore_snapshots = false;
+  // Catching up on at least this many events reads and applies them on four threads
+  // (BulkReplay); fewer are applied on the calling thread, straight from the log.
+  // Default: 16384
+  uint64_t bulk_replay_from = 16384;
+  // How the threaded replay batches its work (tests make these small).
+  BulkReplayOptions bulk_replay;
 };
 
 struct EngineReport {

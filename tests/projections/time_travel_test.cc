@@ -83,8 +83,14 @@ TEST_CASE("an effective view equals a replay of what occurred by then", "[projec
 }
 
 TEST_CASE("a rebuilt model equals the one built incrementally, byte for byte", "[projections][rebuild][random]") {
+  // On one thread, or on BulkReplay's four with small batches (as every large catch-up does).
+  bool threaded = GENERATE(false, true);
+  INFO((threaded ? "threaded" : "one thread"));
+  EngineOptions o;
+  o.bulk_replay_from = threaded ? 1 : UINT64_MAX;
+  o.bulk_replay = {.batch_events = 5, .batches_ahead = 3, .round_batches = 4};
   ProjectionFixture f(Day(2025, 1, 1));
-  auto engine = ProjectionEngine::Open(f.log.get(), {});
+  auto engine = ProjectionEngine::Open(f.log.get(), o);
   REQUIRE(engine.ok());
   (*engine)->StartFollowing();  // applies events as they are appended
   Workload(&f, 31).Run(800);
