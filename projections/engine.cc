@@ -4,7 +4,6 @@
 
 #include <filesystem>
 
-
 namespace rapport::projections {
 
 ProjectionEngine::ProjectionEngine(events::EventLog* log, EngineOptions options)
