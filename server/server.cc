@@ -45,7 +45,7 @@ Status Server::Start() {
 }
 
 void Server::DoAccept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+  acceptor_.async_accept(asio::make_strand(io_), asio::bind_executor(accept_strand_, [this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
     if (!acceptor_.is_open()) return;
     if (!ec) {
       asio::error_code ignored;
@@ -69,7 +69,7 @@ void Server::DoAccept() {
       LogLine(LogLevel::kWarn, "accept failed", {{"error", ec.message()}});
     }
     DoAccept();
-  });
+  }));
 }
 
 void Server::NotifyLoop() {
@@ -88,7 +88,7 @@ void Server::Shutdown() {
   stopped_ = true;
   LogLine(LogLevel::kInfo, "shutting down", {{"connections", std::to_string(manager_.size())}});
   // Stop accepting.
-  asio::post(io_, [this] {
+  asio::post(accept_strand_, [this] {
     asio::error_code ignored;
     acceptor_.close(ignored);
   });

@@ -52,6 +52,9 @@ class Server {
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   asio::ip::tcp::acceptor acceptor_;
+  // The acceptor is not thread-safe: its accept handler and Shutdown's close run on this
+  // strand, never at once on two I/O threads.
+  asio::strand<asio::io_context::executor_type> accept_strand_{asio::make_strand(io_)};
   asio::thread_pool workers_;
   ConnectionManager manager_;
   std::vector<std::thread> io_threads_;
