@@ -81,12 +81,14 @@ Status ProjectionEngine::ApplyUpTo(uint64_t end, bool report_progress) {
   };
   // Following the log as it grows (a few events at a time): threads would cost more than
   // they save, so apply here, straight from the iterator.
+  // (At most this many events under one exclusive lock, so queries get in between.)
+  constexpr uint64_t kFollowChunk = 4096;
   if (end - start < options_.bulk_replay_from) {
     while (it->Valid()) {
       uint64_t events = 0;
       {
         std::unique_lock<std::shared_mutex> l(mu_);
-        for (; events < 4096 && it->Valid(); ++events, it->Next()) model_.Apply(it->event());
+        for (; events < kFollowChunk && it->Valid(); ++events, it->Next()) model_.Apply(it->event());
         position_.store(model_.position());
       }
       settle(events);
