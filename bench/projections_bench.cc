@@ -22,6 +22,7 @@
 
 #include <sys/resource.h>
 
+#include "events/allocator.h"
 #include "events/event_log.h"
 #include "events/log_families.h"
 #include "projections/engine.h"
@@ -503,7 +504,7 @@ int main(int argc, char** argv) {
   auto bp = Percentiles(board_ms), fp = Percentiles(forecast_ms), ep = Percentiles(effective_ms),
        tp = Percentiles(timeline_ms);
 
-  std::printf("### Projections on a synthetic log of %s events (same disk, same run)\n\n", K(double(n)).c_str());
+  std::printf("### Projections on a synthetic log of %s events (same disk, same run, allocator: %s)\n\n", K(double(n)).c_str(), std::string(rapport::ActiveAllocator()).c_str());
   std::printf("| work | figure | next to | ratio |\n|---|---:|---:|---:|\n");
   std::printf("| full rebuild of every projection (best of %d) | %s events/s (%.1f s; CPU %.1f s, %.0f ns per event) | raw RocksDB scan of the log: %s events/s (%.0f ns per event) | %.2f |\n",
               rebuilds, K(n / rebuild_s).c_str(), rebuild_s, rebuild_cpu_s, rebuild_cpu_s * 1e9 / n,

@@ -32,6 +32,7 @@
 
 #include <asio.hpp>
 
+#include "events/allocator.h"
 #include "domain/command_service.h"
 #include "domain/token.h"
 #include "projections/engine.h"
@@ -487,8 +488,8 @@ int main(int argc, char** argv) {
   };
   if (durable_only) {
     std::printf("`build/release/bench/rapport-bench-server --dir %s --commands %d --connections %d --pipeline %d "
-                "--durable-only`\n\n",
-                dir.c_str(), commands, connections, pipeline);
+                "--durable-only` (allocator: %s)\n\n",
+                dir.c_str(), commands, connections, pipeline, std::string(rapport::ActiveAllocator()).c_str());
     print_durable();
     srv.Shutdown();
     Die((*engine)->Close(), "engine close");
@@ -566,8 +567,8 @@ int main(int argc, char** argv) {
 
   auto dq = Percentiles(direct_ms), rq = Percentiles(remote_ms);
   std::printf("## Server: rapportd over loopback TCP (issue: server)\n\n");
-  std::printf("`build/release/bench/rapport-bench-server --dir %s --commands %d --connections %d --pipeline %d`\n\n",
-              dir.c_str(), commands, connections, pipeline);
+  std::printf("`build/release/bench/rapport-bench-server --dir %s --commands %d --connections %d --pipeline %d` (allocator: %s)\n\n",
+              dir.c_str(), commands, connections, pipeline, std::string(rapport::ActiveAllocator()).c_str());
   print_durable();
   std::printf("\n| request | connections x in flight | per second | p50 / p99 us | raw echo /s | vs echo |\n"
               "|---|---|---:|---:|---:|---:|\n");

@@ -12,6 +12,7 @@ packages=(
   catch2
   nlohmann-json3-dev
   libsodium-dev
+  libgoogle-perftools-dev
   clang libclang-rt-14-dev
 )
 

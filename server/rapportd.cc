@@ -18,6 +18,7 @@
 
 #include "domain/command_service.h"
 #include "domain/token.h"
+#include "events/allocator.h"
 #include "events/event_log.h"
 #include "projections/engine.h"
 #include "server/automation_scheduler.h"
@@ -236,7 +237,8 @@ int main(int argc, char** argv) {
     LogLine(LogLevel::kInfo, "automation running", {{"timer_interval_s", std::to_string(a.automation_interval_s)}});
   }
   LogLine(LogLevel::kInfo, "listening",
-          {{"addr", so.host + ":" + std::to_string(server.port())}, {"pid", std::to_string(::getpid())}});
+          {{"addr", so.host + ":" + std::to_string(server.port())}, {"pid", std::to_string(::getpid())},
+           {"allocator", std::string(rapport::ActiveAllocator())}});
 
   int sig = 0;
   sigwait(&signals, &sig);
