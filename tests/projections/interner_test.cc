@@ -1,0 +1,64 @@
+// The interner numbers strings in first-seen order and finds them again, across the table's
+// growth; its snapshot bytes depend only on that order.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "projections/interner.h"
+
+using rapport::projections::Interner;
+using rapport::projections::Sym;
+
+TEST_CASE("the interner numbers strings in first-seen order and finds every one after growing", "[projections][interner]") {
+  Interner in;
+  CHECK(in.Intern("") == 0);
+  CHECK(in.Find("") == 0);
+  // Enough strings to grow the table many times, with shared prefixes like record ids and
+  // strings that differ only at the end.
+  std::vector<std::string> strings;
+  for (int i = 0; i < 200'000; ++i) strings.push_back("contact/ct-" + std::to_string(i));
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 50'000; ++i) strings.push_back(std::to_string(rng()));
+  for (size_t i = 0; i < strings.size(); ++i) {
+    REQUIRE(in.Find(strings[i]) == 0);
+    REQUIRE(in.Intern(strings[i]) == static_cast<Sym>(i + 1));
+  }
+  CHECK(in.count() == strings.size() + 1);
+  for (size_t i = 0; i < strings.size(); ++i) {
+    REQUIRE(in.Intern(strings[i]) == static_cast<Sym>(i + 1));  // again: the same number
+    REQUIRE(in.Find(strings[i]) == static_cast<Sym>(i + 1));
+    REQUIRE(in.View(static_cast<Sym>(i + 1)) == strings[i]);
+  }
+  CHECK(in.count() == strings.size() + 1);
+  CHECK(in.Find("contact/ct-200000") == 0);
+  CHECK(in.Find("contact/ct-") == 0);
+  CHECK(in.View(static_cast<Sym>(strings.size() + 1)).empty());
+}
+
+TEST_CASE("the interner's snapshot round-trips and refuses duplicates", "[projections][interner]") {
+  Interner a;
+  for (int i = 0; i < 5'000; ++i) a.Intern("s" + std::to_string(i * 7919 % 5'000));
+  rapport::projections::BinaryWriter w;
+  a.Serialize(&w);
+
+  Interner b;
+  b.Intern("left over");  // Deserialize replaces what was there
+  rapport::projections::BinaryReader r(w.bytes());
+  REQUIRE(b.Deserialize(&r));
+  REQUIRE(b.count() == a.count());
+  for (Sym id = 1; id < a.count(); ++id) REQUIRE(b.View(id) == a.View(id));
+  CHECK(b.Find("left over") == 0);
+  rapport::projections::BinaryWriter again;
+  b.Serialize(&again);
+  CHECK(again.bytes() == w.bytes());
+
+  rapport::projections::BinaryWriter dup;
+  dup.Var(3);
+  dup.Str("x");
+  dup.Str("x");
+  Interner c;
+  rapport::projections::BinaryReader rd(dup.bytes());
+  CHECK_FALSE(c.Deserialize(&rd));
+}
