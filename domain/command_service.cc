@@ -132,7 +132,10 @@ void CommandService::GiveBackIdsLocked(const std::vector<std::pair<std::string, 
 }
 
 CommandService::CommandService(events::EventLog* log, ServiceOptions options)
-    : log_(log), options_(options) {}
+    : log_(log), options_(options) {
+  // Buckets for a full cache up front: growing it rehashes every record under mu_.
+  cache_.reserve(std::min<size_t>(options_.cache_records, size_t{1} << 18));
+}
 
 Result<std::unique_ptr<CommandService>> CommandService::Open(events::EventLog* log,
                                                              ServiceOptions options) {

@@ -136,11 +136,15 @@ rocksdb::DBOptions LogDbOptions(const LogOptions& options) {
   return dbo;
 }
 
+EventLog::EventLog(const LogOptions& options)
+    : options_(options),
+      version_cache_(options.stream_version_cache_entries),
+      recent_commands_(options.stream_version_cache_entries) {}
+
 Status EventLog::Open(const LogOptions& options, std::unique_ptr<EventLog>* out,
                       OpenReport* report) {
   if (options.dir.empty()) return Status::InvalidArgument("log options: dir is empty");
-  std::unique_ptr<EventLog> log(new EventLog());
-  log->options_ = options;
+  std::unique_ptr<EventLog> log(new EventLog(options));
   log->clock_ = options.clock ? options.clock : SystemClock();
 
   std::error_code ec;

@@ -36,6 +36,7 @@
 
 #include "events/clock.h"
 #include "events/event.h"
+#include "events/recent_table.h"
 #include "events/log_iterator.h"
 #include "events/status.h"
 #include "events/stream_name.h"
@@ -76,10 +77,14 @@ struct LogOptions {
   size_t max_events_per_request = 10000;
   size_t max_request_bytes = 32 << 20;
 
-  // Streams whose current version is kept in memory (beyond those touched by appends in
-  // flight). Misses read RocksDB.
-  // Default: 1,000,000
-  size_t stream_version_cache_entries = 1'000'000;
+  // How many recently written streams (and command ids) the commit thread remembers, per
+  // generation (it keeps the last two). An append reads its streams' versions and its
+  // command id from RocksDB before it queues; the commit thread trusts those reads when
+  // nothing was written to them since, which it knows from what it remembers, and reads
+  // again otherwise. So a generation needs only to outlast an append's time in the queue:
+  // larger costs memory and processor-cache misses on every append.
+  // Default: 65,536
+  size_t stream_version_cache_entries = 65'536;
 
   // After an unclean shutdown, how many events at the end of the log Open re-checks
   // (verification, stream index, command index). 0 skips the check.
@@ -339,7 +344,7 @@ class EventLog {
   struct Writer;
   struct Group;
 
-  EventLog() = default;
+  explicit EventLog(const LogOptions& options);
 
   // event_log.cc
   Status OpenDb(OpenReport* report);
@@ -413,13 +418,11 @@ class EventLog {
   std::thread commit_thread_;
   uint64_t next_position_ = 1;    // WRITER-OWNED
   Micros last_recorded_at_ = 0;   // WRITER-OWNED
-  // Current versions of streams written since the cache was last emptied at position
-  // version_cache_since_: a stream missing from it has not been written since then.
-  std::unordered_map<std::string, uint64_t> version_cache_;  // WRITER-OWNED
-  uint64_t version_cache_since_ = 0;                         // WRITER-OWNED
-  // Command ids written since position recent_commands_since_, likewise.
-  std::unordered_map<std::string, CommandInfo> recent_commands_;  // WRITER-OWNED
-  uint64_t recent_commands_since_ = 0;                            // WRITER-OWNED
+  // Current versions of streams written recently, by head key: a stream missing from it
+  // has not been written after version_cache_.since().
+  RecentTable<uint64_t> version_cache_;  // WRITER-OWNED
+  // Command ids written recently, likewise.
+  RecentTable<CommandInfo> recent_commands_;  // WRITER-OWNED
 
   // Completion thread: wakes the appenders of large groups and runs AppendAsync callbacks.
   std::mutex completion_mu_;

@@ -13,7 +13,8 @@
 //  - Pre-reads. Before queueing, the appender notes the committed position C0 and reads its
 //    command id and stream versions from RocksDB itself. Those reads see every write up to
 //    C0. The commit thread keeps the versions of every stream, and the ids of every command,
-//    written since a position "since" (version_cache_, recent_commands_). A stream missing
+//    written since a position "since" (version_cache_, recent_commands_: see
+//    recent_table.h). A stream missing
 //    from the cache was not written after "since"; so when C0 >= since, the pre-read value
 //    is exact, and otherwise the commit thread reads again.
 //  - Completion. Waking forty appenders costs more than a write's worth of syscalls; large
@@ -428,6 +429,8 @@ void EventLog::BuildGroup(Group* g) {
   uint64_t next = next_position_;
   // Command ids appended earlier in this group, for duplicates within the group.
   std::unordered_map<std::string, CommandInfo> group_commands;
+  group_commands.reserve(g->members.size());
+  g->versions.reserve(g->members.size());
 
   for (Writer* w : g->members) {
     const AppendRequest& req = *w->request;
@@ -437,9 +440,9 @@ void EventLog::BuildGroup(Group* g) {
     std::optional<CommandInfo> seen;
     if (auto it = group_commands.find(req.command_id); it != group_commands.end()) {
       seen = it->second;
-    } else if (auto r = recent_commands_.find(req.command_id); r != recent_commands_.end()) {
-      seen = r->second;
-    } else if (pre_ok && w->observed_position >= recent_commands_since_) {
+    } else if (const CommandInfo* r = recent_commands_.Find(req.command_id)) {
+      seen = *r;
+    } else if (pre_ok && w->observed_position >= recent_commands_.since()) {
       seen = w->pre_command;
     } else {
       auto r = LookupCommand(req.command_id);
@@ -460,7 +463,7 @@ void EventLog::BuildGroup(Group* g) {
     std::vector<std::pair<std::string, uint64_t>> tentative;
     std::vector<std::pair<std::string, uint64_t>> bases;  // head key, version before write
     Status decision;
-    const bool pre_versions_ok = pre_ok && w->observed_position >= version_cache_since_ &&
+    const bool pre_versions_ok = pre_ok && w->observed_position >= version_cache_.since() &&
                                  w->pre_versions.size() == req.writes.size();
     for (size_t i = 0; i < req.writes.size(); ++i) {
       const StreamWrite& sw = req.writes[i];
@@ -471,8 +474,8 @@ void EventLog::BuildGroup(Group* g) {
         current = t->second;
       } else if (auto v = g->versions.find(head); v != g->versions.end()) {
         current = v->second;
-      } else if (auto c = version_cache_.find(head); c != version_cache_.end()) {
-        current = c->second;
+      } else if (const uint64_t* c = version_cache_.Find(head)) {
+        current = *c;
       } else if (pre_versions_ok) {
         current = w->pre_versions[i];
       } else {
@@ -544,21 +547,14 @@ void EventLog::FinishGroup(Group* g, const Status& write_status) {
   } else if (g->written_requests > 0) {
     next_position_ = g->last_position + 1;
     last_recorded_at_ = g->recorded_at;
-    // Bounded memory: empty a cache when full and remember from where it is complete.
-    if (version_cache_.size() + g->versions.size() > options_.stream_version_cache_entries) {
-      version_cache_.clear();
-      version_cache_since_ = g->first_position - 1;
-    }
-    for (auto& [head, version] : g->versions) version_cache_[head] = version;
-    if (recent_commands_.size() + g->written_requests > options_.stream_version_cache_entries) {
-      recent_commands_.clear();
-      recent_commands_since_ = g->first_position - 1;
-    }
+    version_cache_.MakeRoom(g->versions.size(), g->first_position);
+    for (auto& [head, version] : g->versions) version_cache_.Put(head, version);
+    recent_commands_.MakeRoom(g->written_requests, g->first_position);
     for (Writer* w : g->members) {
       if (w->status.ok() && !w->result.duplicate) {
-        recent_commands_[w->request->command_id] = {w->result.first_position,
-                                                    w->result.last_position,
-                                                    w->result.recorded_at_us};
+        recent_commands_.Put(w->request->command_id, {w->result.first_position,
+                                                      w->result.last_position,
+                                                      w->result.recorded_at_us});
       }
     }
     committed_position_.store(g->last_position, std::memory_order_release);
