@@ -87,8 +87,12 @@ class CommandService::Source final : public RecordSource {
  public:
   Source(CommandService* s, bool may_read_log) : s_(s), may_read_log_(may_read_log) {}
   Result<const RecordState*> Load(std::string_view type, std::string_view id) override {
-    if (Directory::Holds(type)) return s_->directory_.record(type, id);
+    if (Directory::Holds(type)) {
+      if (!s_->busy_.empty() && s_->busy_.count(Key(type, id)) > 0) read_busy_ = true;
+      return s_->directory_.record(type, id);
+    }
     std::string key = Key(type, id);
+    if (!s_->busy_.empty() && s_->busy_.count(key) > 0) read_busy_ = true;
     if (!may_read_log_ && !s_->cache_.count(key)) {
       if (!events::ValidateStreamName({std::string(type), std::string(id)}).ok()) {
         return Status::InvalidArgument(std::string(type) + " id '" + std::string(id) +
@@ -111,6 +115,10 @@ class CommandService::Source final : public RecordSource {
   // Records the decision wanted and the cache did not hold; a decision made with misses is
   // void.
   const std::vector<events::StreamName>& misses() const { return misses_; }
+  // Whether the decision read a record a command of this process is appending to: its new
+  // events may be in the log already and not yet here, so the decision is void (refusals
+  // too: "there is no scoring model" while the model is being set).
+  bool read_busy() const { return read_busy_; }
   // The ids this decision allocated (type, id), oldest first.
   std::vector<std::pair<std::string, std::string>> TakeAllocated() { return std::move(allocated_); }
 
@@ -119,6 +127,7 @@ class CommandService::Source final : public RecordSource {
   bool may_read_log_;
   std::vector<events::StreamName> misses_;
   std::vector<std::pair<std::string, std::string>> allocated_;
+  bool read_busy_ = false;
 };
 
 void CommandService::GiveBackIdsLocked(const std::vector<std::pair<std::string, std::string>>& ids) {
@@ -442,16 +451,20 @@ Result<fb::CommandResultT> CommandService::Execute(const Actor& actor, const fb:
         RAPPORT_RETURN_IF_ERROR(ReadIntoCache(source.misses(), &lock));
         continue;
       }
+      // A command of this process is appending to a stream this decision read or writes:
+      // wait for it and decide again on what it wrote, instead of deciding on a record
+      // older than the log or losing a race in the log.
+      if (source.read_busy() || (d.ok() && BusyLocked(*d))) {
+        GiveBackIdsLocked(allocated);
+        busy_cv_.wait(lock);
+        continue;
+      }
       if (!d.ok()) {
         GiveBackIdsLocked(allocated);
         return d.status();
       }
       decision = std::move(*d);
-      // A command of this process is appending to one of these streams: wait for it and
-      // decide again on what it wrote, instead of losing a race in the log.
-      if (!BusyLocked(decision)) break;
-      GiveBackIdsLocked(allocated);
-      busy_cv_.wait(lock);
+      break;
     }
     if (decision.writes.empty()) {
       lock.unlock();
@@ -504,7 +517,7 @@ void CommandService::ExecuteAsync(const Actor& actor, fb::CommandT command, Micr
   Source source(this, /*may_read_log=*/false);
   auto d = Decide(actor, c->command, DecideContext{now, checked->occurred_at}, &source);
   auto allocated = source.TakeAllocated();
-  if (!source.misses().empty() || (d.ok() && BusyLocked(*d))) {
+  if (!source.misses().empty() || source.read_busy() || (d.ok() && BusyLocked(*d))) {
     GiveBackIdsLocked(allocated);
     lock.unlock();
     return AsyncCommand::RunBlocking(this, std::move(c));

@@ -15,9 +15,11 @@
 // the log with the mutex released, and the command decided again. Appends run
 // concurrently, so concurrent commands share the log's group commit, and the events an
 // append wrote are applied to the cached records as the log hands them back (no reading
-// back). A command whose decision writes a stream another command of this process is
-// still appending to waits for that append and decides again on its result, so concurrent
-// commands on one record do not conflict with each other. Ids a discarded or refused
+// back). A command whose decision reads or writes a stream another command of this process
+// is still appending to waits for that append and decides again on its result: concurrent
+// commands on one record do not conflict with each other, and no decision is made on a
+// record whose new events are in the log (visible to its readers, automation among them)
+// but not yet in memory: decisions agree with the order of the log. Ids a discarded or refused
 // decision allocated are given back when no later one was handed out meanwhile, so ids are
 // dense in the common case (and unique always; a gap remains only where concurrent commands
 // interleave).

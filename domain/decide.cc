@@ -24,10 +24,10 @@ Result<const RecordState*> Env::Live(std::string_view type, std::string_view id,
     return Status::NotFound(std::string(field) + ": there is no " + name);
   }
   if (!s->merged_into.empty()) {
-    return Status::FailedPrecondition(name + " was merged into " + s->merged_into + ": use " +
-                                      s->merged_into + " instead");
+    return Status::FailedPrecondition(std::string(field) + ": " + name + " was merged into " + s->merged_into +
+                                      ": use " + s->merged_into + " instead");
   }
-  if (s->deleted) return Status::FailedPrecondition(name + " was deleted");
+  if (s->deleted) return Status::FailedPrecondition(std::string(field) + ": " + name + " was deleted");
   return s;
 }
 

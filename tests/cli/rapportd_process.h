@@ -68,6 +68,21 @@ class Rapportd {
     return exit_code_;
   }
   std::string log() const { return Slurp(log_path_); }
+  // Whether the process is still running (reaps it, and records its exit code, if not).
+  bool running() {
+    if (exited_) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    exited_ = true;
+    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+  // For a failed check: whether it runs (or how it ended) and its log as it is now.
+  std::string Describe() {
+    bool alive = running();
+    return std::string("rapportd ") + (alive ? "is running" : "exited with " + std::to_string(exit_code_)) +
+           "; its log:\n" + log();
+  }
 
  private:
   std::string log_path_;

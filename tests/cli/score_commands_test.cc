@@ -106,12 +106,17 @@ TEST_CASE("rapportd scores leads by itself and the score commands work remotely 
   INFO(set.err);
   REQUIRE(set.code == 0);
   bool scored = false;
+  Run last;
   for (int i = 0; i < 600 && !scored; ++i) {  // rapportd's automation thread: at once, or seconds when loaded
-    Run s = remote({"score", "show", "C-1", "--json"});
-    scored = s.code == 0 && s.Json()["scored"] == true;
+    last = remote({"score", "show", "C-1", "--json"});
+    scored = last.code == 0 && last.Json()["scored"] == true;
     if (!scored) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  REQUIRE(scored);
+  if (!scored) {
+    INFO("the last score show: exit " << last.code << "\n" << last.out << last.err);
+    INFO(d.Describe());
+    FAIL("rapportd did not score C-1");
+  }
   CHECK(remote({"score", "show", "C-1", "--json"}).Json()["score"] == 35);
   Run list = remote({"score", "list", "--json"});
   REQUIRE(list.code == 0);
