@@ -2,7 +2,7 @@
 // in the same run.
 //
 //   build/release/bench/rapport-bench-server --dir build/bench-server [--commands N]
-//       [--connections C] [--pipeline P] [--queries Q] [--durable-only]
+//       [--connections C] [--pipeline P] [--queries Q] [--durable-only | --queries-only]
 //
 // Measures (and prints as Markdown, for docs/benchmarks.md):
 //  1. durable commands/s through the protocol (C connections, P requests in flight each,
@@ -15,7 +15,8 @@
 //     and their CPU counts until the read models have applied the row's events (a row
 //     starts only once the previous row's events are applied). --durable-only stops after
 //     these (for profiling them);
-//  2. ping round trips: p50/p99 with one in flight, and pipelined pings/s;
+//  2. ping round trips: p50/p99 with one in flight, and pipelined pings/s; --queries-only
+//     stops after these (for profiling them);
 //  3. the change feed: a subscriber catching up from position 1 over the whole log, events/s,
 //     next to EventLog::ReadForward over the same log;
 //  4. a pipeline board query over the protocol (p50/p95) next to RunQuery in-process.
@@ -222,7 +223,7 @@ Load ServerRate(const std::string& address, const std::string& token, int connec
 int main(int argc, char** argv) {
   std::string dir = "build/bench-server";
   int commands = 20000, connections = 4, pipeline = 64, queries = 200;
-  bool durable_only = false;
+  bool durable_only = false, queries_only = false;
   CLI::App app{"rapportd end to end against the layers under it"};
   app.add_option("--dir", dir, "Scratch directory (emptied)");
   app.add_option("--commands", commands, "Commands per measurement");
@@ -230,7 +231,12 @@ int main(int argc, char** argv) {
   app.add_option("--pipeline", pipeline, "Requests in flight per connection");
   app.add_option("--queries", queries, "Board queries per measurement");
   app.add_flag("--durable-only", durable_only, "Measure durable writes only (for profiling them)");
+  app.add_flag("--queries-only", queries_only,
+               "Measure pings and reads only (for profiling them); the write rows create the contacts read, "
+               "1,000 commands each");
   CLI11_PARSE(app, argc, argv);
+  if (durable_only && queries_only) Die(Status::InvalidArgument("--durable-only and --queries-only exclude each other"), "options");
+  if (queries_only) commands = 1000;
   if (sodium_init() < 0) return 1;
   server::SetLogLevel(server::LogLevel::kWarn);
   std::filesystem::remove_all(dir);
@@ -471,6 +477,7 @@ int main(int argc, char** argv) {
     rows.push_back({"read a contact (ReadStream)", conns, depth, r.per_second, e, r.latency_us});
   }
   for (auto [conns, depth] : {std::pair{1, 1}, {16, 16}, {16, 64}}) {
+    if (queries_only) break;
     ++appended;
     int n = conns == 1 ? 1000 : 40000;
     const double c0 = ProcessCpuSeconds();
@@ -508,6 +515,21 @@ int main(int argc, char** argv) {
                 "--durable-only` (allocator: %s)\n\n",
                 dir.c_str(), commands, connections, pipeline, std::string(rapport::ActiveAllocator()).c_str());
     print_durable();
+    srv.Shutdown();
+    Die((*engine)->Close(), "engine close");
+    Die(log->Close(), "close");
+    return 0;
+  }
+
+  if (queries_only) {
+    std::printf("`build/release/bench/rapport-bench-server --dir %s --queries-only` (allocator: %s)\n\n", dir.c_str(),
+                std::string(rapport::ActiveAllocator()).c_str());
+    std::printf("| request | connections x in flight | per second | p50 / p99 us | raw echo /s | vs echo |\n"
+                "|---|---|---:|---:|---:|---:|\n");
+    for (const auto& r : rows) {
+      std::printf("| %s | %d x %d | %.0f | %.0f / %.0f | %.0f | %.2f |\n", r.what.c_str(), r.connections, r.depth,
+                  r.rate, r.lat.p50, r.lat.p99, r.echo_rate, r.rate / r.echo_rate);
+    }
     srv.Shutdown();
     Die((*engine)->Close(), "engine close");
     Die(log->Close(), "close");
