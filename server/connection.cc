@@ -59,7 +59,7 @@ void Connection::Drain() {
     for (const auto& d : self->pending_) {
       self->Send(StatusResponse(d.request_id(), Status::Unavailable("the server is shutting down; retry after it restarts")));
     }
-    self->pending_.clear();
+    self->DropPending();
     for (const auto& [id, sub] : self->subscriptions_) {
       self->Send(StatusResponse(id, Status::Unavailable("the server is shutting down; resubscribe from position " +
                                                         std::to_string(sub.cursor) + " after it restarts")));
@@ -83,7 +83,9 @@ void Connection::Refuse(const Status& status) {
 
 void Connection::DoRead() {
   if (reading_ || stop_reading_ || closed_) return;
-  if (pending_.size() >= options_->max_in_flight) return;  // resumes when requests finish
+  // Both resume when requests finish.
+  if (pending_.size() >= options_->max_in_flight) return;
+  if (pending_bytes_ + in_flight_bytes_ >= options_->max_request_bytes) return;
   reading_ = true;
   socket_.async_read_some(asio::buffer(read_buffer_),
                           asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec,
@@ -128,6 +130,7 @@ void Connection::TakeFrames(const char* data, size_t size) {
           CloseAfterFlush(d.status());
           return;
         }
+        pending_bytes_ += d->bytes.size();
         pending_.push_back(std::move(*d));
         break;
       }
@@ -159,6 +162,18 @@ bool Cheap(const DecodedRequest& d) {
 }
 }  // namespace
 
+DecodedRequest Connection::PopPending() {
+  DecodedRequest d = std::move(pending_.front());
+  pending_.pop_front();
+  pending_bytes_ -= d.bytes.size();
+  return d;
+}
+
+void Connection::DropPending() {
+  pending_.clear();
+  pending_bytes_ = 0;
+}
+
 void Connection::DispatchPending() {
   // Until hello succeeds, requests run one at a time, so a pipelined hello is in force before
   // the requests behind it start.
@@ -172,8 +187,7 @@ void Connection::DispatchPending() {
         return;
       }
       if (Cheap(pending_.front())) {
-        DecodedRequest d = std::move(pending_.front());
-        pending_.pop_front();
+        DecodedRequest d = PopPending();
         Deliver(handler_->Handle(&session_, d));
         continue;
       }
@@ -181,41 +195,44 @@ void Connection::DispatchPending() {
     if (session_.authenticated && pending_.front().request->body_type() == proto::RequestBody::Execute) {
       // A command is decided here and its append joins the log's group commit; no thread
       // waits for the disk. The answer comes back to the strand when the append is durable.
-      DecodedRequest d = std::move(pending_.front());
-      pending_.pop_front();
+      DecodedRequest d = PopPending();
+      const size_t bytes = d.bytes.size();
       ++in_flight_;
+      in_flight_bytes_ += bytes;
       asio::thread_pool* workers = workers_;
       handler_->HandleAsync(
           &session_, d, [workers](std::function<void()> task) { asio::post(*workers, std::move(task)); },
-          [self = shared_from_this()](Outcome o) { self->Finished(std::move(o)); });
+          [self = shared_from_this(), bytes](Outcome o) { self->Finished({std::move(o), bytes}); });
       continue;
     }
-    auto d = std::make_shared<DecodedRequest>(std::move(pending_.front()));
-    pending_.pop_front();
+    auto d = std::make_shared<DecodedRequest>(PopPending());
+    const size_t bytes = d->bytes.size();
     ++in_flight_;
+    in_flight_bytes_ += bytes;
     // The worker gets a copy of the session: session_ belongs to the strand. A hello's
     // outcome (the authenticated session) is taken back on the strand.
     const bool hello = d->request->body_type() == proto::RequestBody::Hello;
-    asio::post(*workers_, [self = shared_from_this(), d, hello, session = session_]() mutable {
+    asio::post(*workers_, [self = shared_from_this(), d, bytes, hello, session = session_]() mutable {
       Outcome o = self->handler_->Handle(&session, *d);
-      asio::post(self->strand_, [self, hello, o = std::move(o), session = std::move(session)]() mutable {
+      d.reset();  // the request's bytes go before the answer is counted out of in_flight_bytes_
+      asio::post(self->strand_, [self, bytes, hello, o = std::move(o), session = std::move(session)]() mutable {
         if (hello && !self->session_.authenticated && session.authenticated) self->session_ = std::move(session);
-        self->Complete(std::move(o));
+        self->Complete({std::move(o), bytes});
       });
     });
   }
 }
 
-void Connection::Finished(Outcome o) {
+void Connection::Finished(Answer a) {
   bool first;
   {
     std::lock_guard<std::mutex> l(finished_mu_);
     first = finished_.empty();
-    finished_.push_back(std::move(o));
+    finished_.push_back(std::move(a));
   }
   if (!first) return;  // a hand-off to the strand is already on its way and takes this too
   asio::post(strand_, [self = shared_from_this()] {
-    std::vector<Outcome> batch;
+    std::vector<Answer> batch;
     {
       std::lock_guard<std::mutex> l(self->finished_mu_);
       batch.swap(self->finished_);
@@ -224,20 +241,21 @@ void Connection::Finished(Outcome o) {
   });
 }
 
-void Connection::Complete(Outcome o) {
-  std::vector<Outcome> one;
-  one.push_back(std::move(o));
+void Connection::Complete(Answer a) {
+  std::vector<Answer> one;
+  one.push_back(std::move(a));
   Complete(std::move(one));
 }
 
-void Connection::Complete(std::vector<Outcome> outcomes) {
+void Connection::Complete(std::vector<Answer> answers) {
   // The answers go out in one gathered write: DoWrite waits until all are queued.
   defer_write_ = true;
-  for (auto& o : outcomes) {
+  for (auto& a : answers) {
     --in_flight_;
+    in_flight_bytes_ -= a.request_bytes;
     if (closed_) continue;
     if (session_.authenticated) hello_timer_.cancel();
-    Deliver(std::move(o));
+    Deliver(std::move(a.outcome));
   }
   defer_write_ = false;
   if (closed_) return;
@@ -347,7 +365,7 @@ void Connection::CloseAfterFlush(const Status& why) {
   }
   close_after_flush_ = true;
   stop_reading_ = true;
-  pending_.clear();
+  DropPending();
   if (!writing_ && outbound_.empty() && in_flight_ == 0) Close();
 }
 

@@ -2,8 +2,8 @@
 // RequestHandler on the worker pool, writes the responses back (in completion order), and
 // runs the connection's change feed subscriptions. All its state lives on one strand.
 //
-// Limits it enforces (ServerOptions): frame size, requests in flight (reading pauses at the
-// bound), hello and idle timeouts, and the feed's outbound bound and live lag. A bad frame
+// Limits it enforces (ServerOptions): frame size, requests in flight and the bytes of
+// requests not yet answered (reading pauses at either bound), hello and idle timeouts, and the feed's outbound bound and live lag. A bad frame
 // gets an error frame with request id 0 and closes this connection only.
 #pragma once
 
@@ -57,12 +57,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnRead(const asio::error_code& ec, size_t n);
   void TakeFrames(const char* data, size_t size);
   void DispatchPending();
-  void Complete(Outcome o);
-  void Complete(std::vector<Outcome> outcomes);
+  // Takes the oldest decoded request off pending_.
+  DecodedRequest PopPending();
+  void DropPending();
+  // The answer to a request of `request_bytes` that was in flight.
+  struct Answer {
+    Outcome outcome;
+    size_t request_bytes = 0;
+  };
+  void Complete(Answer a);
+  void Complete(std::vector<Answer> answers);
   // Takes the answer of a command that finished off the strand (on the log's completion
   // thread): the answers one group commit produced reach the strand in one hand-off.
   // Any thread.
-  void Finished(Outcome o);
+  void Finished(Answer a);
   // Sends the answer and applies what it asks (a feed to start or stop, a close).
   void Deliver(Outcome o);
   void Send(std::string message);
@@ -92,7 +100,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool close_after_flush_ = false;
   bool peer_closed_ = false;    // the client sent EOF: answer what it sent, then close
   std::deque<DecodedRequest> pending_;  // decoded, waiting for an in-flight slot
+  size_t pending_bytes_ = 0;            // their frames' bytes
   size_t in_flight_ = 0;
+  size_t in_flight_bytes_ = 0;          // the frames' bytes of the requests in flight
   SessionState session_;        // written only by hello, while nothing else is in flight
 
   std::deque<std::string> outbound_;  // framed messages; front is being written
@@ -101,7 +111,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool defer_write_ = false;          // Complete is queueing several answers
 
   std::mutex finished_mu_;
-  std::vector<Outcome> finished_;     // GUARDED_BY(finished_mu_): see Finished
+  std::vector<Answer> finished_;      // GUARDED_BY(finished_mu_): see Finished
 
   std::map<uint64_t, Subscription> subscriptions_;
   asio::steady_timer hello_timer_;

@@ -4,7 +4,7 @@
 //
 // length is 1..max_frame_bytes. FrameParser cuts a byte stream into frames incrementally and
 // never buffers more than one frame (plus the 4 length bytes): a peer announcing a larger
-// frame is refused before any of it is read. No I/O; fuzzed by server/fuzz/frame_fuzzer.cc.
+// frame is refused before any of it is read. No I/O; fuzzed by server/fuzz/request_fuzzer.cc.
 #pragma once
 
 #include <cstddef>

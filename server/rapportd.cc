@@ -131,6 +131,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-connections", so.max_connections, "Open connections at most")->capture_default_str();
   app.add_option("--max-in-flight", so.max_in_flight, "Requests in flight per connection")
       ->capture_default_str()->check(CLI::Range(1, 100000));
+  app.add_option("--max-request-bytes", so.max_request_bytes,
+                 "Bytes of requests per connection received and not yet answered; reading pauses beyond")
+      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1} << 34));
   app.add_option("--idle-timeout", a.idle_timeout_s, "Seconds before an idle connection is closed")
       ->capture_default_str()->check(CLI::Range(1, 86400 * 7));
   app.add_option("--hello-timeout", a.hello_timeout_s, "Seconds a new connection has to authenticate")

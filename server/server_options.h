@@ -33,6 +33,11 @@ struct ServerOptions {
   // Requests of one connection being worked on at once; the server stops reading the
   // connection until one finishes. Default: 64
   size_t max_in_flight = 64;
+  // Bytes of requests one connection has sent and not yet had answered (decoded and
+  // waiting, or being worked on). At the bound the server stops reading the connection until
+  // answers go out; a frame that arrives whole is always taken, so one connection holds at
+  // most this plus one read (64 KiB) plus one frame being received. Default: 16 MiB
+  size_t max_request_bytes = 16 << 20;
   // Feed events queued for one connection before the server stops reading more from the log
   // for it (its outbound queue bound). Default: 1 MiB
   size_t max_outbound_bytes = 1 << 20;
