@@ -109,7 +109,7 @@ Status CheckMoney(const fb::MoneyT* m, std::string_view field, bool required, bo
   if (!allow_negative && m->amount_minor < 0) {
     return Status::InvalidArgument(std::string(field) + " may not be negative");
   }
-  return Status::Ok();
+  return CheckAmountBound(m->amount_minor, m->currency, std::string(field) + ".amount_minor");
 }
 
 Status CheckLinks(Env& env, const fb::LinksT* links) {
@@ -172,6 +172,7 @@ Result<Value> CheckCustomValue(Env& env, std::string_view record_type, std::stri
       break;
     case ValueKind::Money:
       RAPPORT_RETURN_IF_ERROR(ValidateCurrency(v.currency, field));
+      RAPPORT_RETURN_IF_ERROR(CheckAmountBound(v.int_value, v.currency, field));
       break;
     case ValueKind::Choice: {
       const auto& choices = def->List("choices");

@@ -209,7 +209,10 @@ Result<int64_t> CheckLines(Env& env, const std::vector<std::unique_ptr<fb::DealL
       return Status::InvalidArgument(f + ": all lines must be in one currency (" + *currency + ")");
     }
     total += static_cast<__int128>(l.unit_price->amount_minor) * l.quantity;
-    if (total > INT64_MAX) return Status::InvalidArgument(f + ": the total overflows");
+    if (total > kMaxAmountMinor) {
+      return Status::InvalidArgument(f + ": the lines' total exceeds the largest amount rapport takes (" +
+                                     FormatMoneyGrouped(kMaxAmountMinor, *currency) + ")");
+    }
   }
   return static_cast<int64_t>(total);
 }

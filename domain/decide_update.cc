@@ -256,7 +256,10 @@ Result<Value> CheckValue(Env& env, const Spec& spec, const RecordState& record, 
       break;
     case Check::kNonNegative:
       if (v.int_value < 0) return Status::InvalidArgument(f + " may not be negative");
-      if (v.kind == ValueKind::Money) RAPPORT_RETURN_IF_ERROR(ValidateCurrency(v.currency, f));
+      if (v.kind == ValueKind::Money) {
+        RAPPORT_RETURN_IF_ERROR(ValidateCurrency(v.currency, f));
+        RAPPORT_RETURN_IF_ERROR(CheckAmountBound(v.int_value, v.currency, f));
+      }
       break;
     case Check::kDate:
       break;

@@ -145,9 +145,17 @@ Result<MoneyAmount> ParseMoney(std::string_view text, std::string_view default_c
   if (!seen_digit) return bad("no digits");
   for (int k = frac_digits; k < *exp; ++k) frac *= 10;
   __int128 minor = whole * Pow10(*exp) + frac;
-  if (minor > INT64_MAX) return bad("too large");
+  if (minor > kMaxAmountMinor) return bad("at most " + FormatMoneyGrouped(kMaxAmountMinor, currency));
   int64_t v = static_cast<int64_t>(minor);
   return MoneyAmount{neg ? -v : v, currency};
+}
+
+Status CheckAmountBound(int64_t amount_minor, std::string_view currency, std::string_view field) {
+  if (amount_minor >= -kMaxAmountMinor && amount_minor <= kMaxAmountMinor) return Status::Ok();
+  std::string unit = CurrencyExponent(currency) ? std::string(currency) : std::string("EUR");
+  return Status::InvalidArgument(std::string(field) + ": " + std::to_string(amount_minor) +
+                                 " minor units is beyond the largest amount rapport takes, " +
+                                 FormatMoneyGrouped(kMaxAmountMinor, unit) + " either way");
 }
 
 void ExchangeRates::Set(const std::string& currency, int32_t effective_day, int64_t rate_e9) {

@@ -23,14 +23,21 @@ std::string FormatMoney(int64_t amount_minor, std::string_view currency);
 // "1,234.50 EUR": grouped for people.
 std::string FormatMoneyGrouped(int64_t amount_minor, std::string_view currency);
 
+// The largest amount rapport takes, in minor units either way: 10^15 (10,000,000,000,000.00
+// EUR). Far beyond any deal, and small enough that sums over millions of records cannot
+// come near int64's bounds in practice (the read models' totals saturate if they ever do).
+inline constexpr int64_t kMaxAmountMinor = 1'000'000'000'000'000;
+// ok when |amount_minor| <= kMaxAmountMinor; invalid_argument naming `field` otherwise.
+Status CheckAmountBound(int64_t amount_minor, std::string_view currency, std::string_view field);
+
 struct MoneyAmount {
   int64_t amount_minor = 0;
   std::string currency;
 };
 
 // Parses "1234.5 EUR", "EUR 1234.50", "1,234.50 EUR", "1234" (in `default_currency`).
-// Refuses more decimals than the currency has, unknown currencies and overflow, naming
-// `field` and giving an example.
+// Refuses more decimals than the currency has, unknown currencies and amounts beyond
+// kMaxAmountMinor, naming `field` and giving an example.
 Result<MoneyAmount> ParseMoney(std::string_view text, std::string_view default_currency,
                                std::string_view field);
 

@@ -68,8 +68,8 @@ Result<Board> BuildBoard(const ReadModel& m, const AsOf& at, std::string_view pi
     int64_t home = 0;
     bool converted = conv.ToHome(d.amount, d.currency, day, &home);
     if (converted) {
-      c.total += home;
-      c.weighted += home * c.probability / 100;
+      c.total = AddAmount(c.total, home);
+      c.weighted = AddAmount(c.weighted, PercentOf(home, c.probability));
     }
     // Keep only the largest deals of each stage when asked to (totals count them all).
     if (max_deals_per_stage && c.deals.size() >= max_deals_per_stage &&
@@ -97,8 +97,8 @@ Result<Board> BuildBoard(const ReadModel& m, const AsOf& at, std::string_view pi
     if (max_deals_per_stage && c.deals.size() > max_deals_per_stage) c.deals.pop_back();
   }, /*open_only=*/true);
   for (auto& c : b.columns) {
-    b.total += c.total;
-    b.weighted += c.weighted;
+    b.total = AddAmount(b.total, c.total);
+    b.weighted = AddAmount(b.weighted, c.weighted);
     b.deals += c.count;
   }
   conv.Warnings(&b.warnings);
@@ -135,18 +135,19 @@ Result<PipelineDiff> DiffPipeline(const ReadModel& m, const AsOf& from, const As
     bool open_b = b.exists && b.status == DealStatus::kOpen;
     std::string deal_id = m.strings.Str(id);
     std::string name = m.strings.Str(b.exists ? b.name : a.name);
-    if (open_a) diff.start += home(a);
-    if (open_b) diff.end += home(b);
+    if (open_a) diff.start = AddAmount(diff.start, home(a));
+    if (open_b) diff.end = AddAmount(diff.end, home(b));
     if (!open_a && open_b) {
       int64_t v = home(b);
-      diff.added += v;
+      diff.added = AddAmount(diff.added, v);
       diff.rows.push_back({deal_id, name, a.exists ? "reopened" : "added", "", m.strings.Str(b.stage), v});
       continue;
     }
     if (open_a && !open_b) {
       int64_t v = home(a);
       std::string change = b.status == DealStatus::kWon ? "won" : b.status == DealStatus::kLost ? "lost" : "removed";
-      (change == "won" ? diff.won : change == "lost" ? diff.lost : diff.removed) += v;
+      int64_t& bucket = change == "won" ? diff.won : change == "lost" ? diff.lost : diff.removed;
+      bucket = AddAmount(bucket, v);
       diff.rows.push_back({deal_id, name, change, m.strings.Str(a.stage), "", -v});
       continue;
     }
@@ -158,10 +159,12 @@ Result<PipelineDiff> DiffPipeline(const ReadModel& m, const AsOf& from, const As
     }
     int64_t va = home(a), vb = home(b);
     if (va != vb) {
-      (vb > va ? diff.increased : diff.decreased) += vb > va ? vb - va : va - vb;
+      const int64_t change = AddAmount(vb, va == INT64_MIN ? INT64_MAX : -va);
+      int64_t& bucket = vb > va ? diff.increased : diff.decreased;
+      bucket = AddAmount(bucket, vb > va ? change : (change == INT64_MIN ? INT64_MAX : -change));
       diff.rows.push_back({deal_id, name, vb > va ? "amount up" : "amount down",
                            domain::FormatMoney(a.amount, m.strings.Str(a.currency)),
-                           domain::FormatMoney(b.amount, m.strings.Str(b.currency)), vb - va});
+                           domain::FormatMoney(b.amount, m.strings.Str(b.currency)), change});
     }
     if (a.expected_close != b.expected_close) {
       auto date = [](int32_t d) { return d == kNoDate ? std::string("—") : domain::FormatDate(d); };

@@ -111,7 +111,7 @@ Forecast BuildForecast(const ReadModel& m, const AsOf& at, const ForecastOptions
         if (!conv.ToHome(d.amount, d.currency, d.close_date, &v)) return;
         for (Sym g : groups_of(d.owner)) {
           ForecastRow& r = row(period_of(d.close_date), g);
-          r.won += v;
+          r.won = AddAmount(r.won, v);
           ++r.won_deals;
         }
       } else if (d.status == DealStatus::kOpen) {
@@ -145,10 +145,13 @@ Forecast BuildForecast(const ReadModel& m, const AsOf& at, const ForecastOptions
     double hist = ri ? rate[*ri] : 0.0;
     for (Sym g : groups_of(d.owner)) {
       ForecastRow& r = row(d.period, g);
-      r.open += d.amount_home;
-      r.weighted += d.amount_home * d.probability / 100;
-      r.history += static_cast<int64_t>(static_cast<double>(d.amount_home) * hist + 0.5);
-      (d.category == 3 ? r.commit : d.category == 2 ? r.best_case : r.pipeline) += d.amount_home;
+      r.open = AddAmount(r.open, d.amount_home);
+      r.weighted = AddAmount(r.weighted, PercentOf(d.amount_home, d.probability));
+      // hist is a win rate in [0, 1]; only a product at int64's very edge rounds out of range.
+      const double h = static_cast<double>(d.amount_home) * hist + 0.5;
+      r.history = AddAmount(r.history, h >= 0x1p63 ? INT64_MAX : static_cast<int64_t>(h));
+      int64_t& category = d.category == 3 ? r.commit : d.category == 2 ? r.best_case : r.pipeline;
+      category = AddAmount(category, d.amount_home);
       ++r.open_deals;
     }
   }

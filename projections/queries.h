@@ -62,7 +62,10 @@ struct PipelineDiff {
   std::vector<DiffRow> rows;
   std::vector<std::string> warnings;
   // start + added + increased - decreased - won - lost - removed == end
-  bool Reconciles() const { return start + added + increased - decreased - won - lost - removed == end; }
+  bool Reconciles() const {
+    using W = __int128;  // the totals are each within int64; their sum may not be
+    return W(start) + added + increased - decreased - won - lost - removed == W(end);
+  }
 };
 // What changed in a pipeline's open deals between two views. Every amount converts at the
 // later view's day, so the totals reconcile exactly.

@@ -13,6 +13,19 @@ namespace rapport::projections::internal {
 // The UTC day (days since 1970-01-01) of the view's instant.
 inline int32_t ViewDay(const AsOf& at) { return static_cast<int32_t>(at.instant / kMicrosPerDay); }
 
+// Totals of amounts (minor units): `total + v`, held at int64's bounds instead of overflowing.
+// The domain takes amounts up to 10^15 (domain::kMaxAmountMinor), so only ~9,000 of the
+// largest could reach the bound; a total must still never be undefined behaviour.
+inline int64_t AddAmount(int64_t total, int64_t v) {
+  int64_t sum;
+  if (__builtin_add_overflow(total, v, &sum)) return v > 0 ? INT64_MAX : INT64_MIN;
+  return sum;
+}
+// `amount` × `percent` / 100 without overflow (percent is 0..100, so the result fits).
+inline int64_t PercentOf(int64_t amount, int percent) {
+  return static_cast<int64_t>(static_cast<__int128>(amount) * percent / 100);
+}
+
 inline int DaysBetween(Micros from, Micros to) {
   return from <= 0 || to < from ? 0 : static_cast<int>((to - from) / kMicrosPerDay);
 }

@@ -131,7 +131,7 @@ std::map<std::string, Outcome> Outcomes(Ctx& c, bool by_owner) {
       if (d.status == DealStatus::kWon) {
         ++o.won;
         int64_t v = 0;
-        if (c.conv.ToHome(d.amount, d.currency, d.close_date, &v)) o.won_amount += v;
+        if (c.conv.ToHome(d.amount, d.currency, d.close_date, &v)) o.won_amount = AddAmount(o.won_amount, v);
         int64_t days = d.close_date - static_cast<int32_t>(d.opened_at / kMicrosPerDay);
         o.cycle_days += days;
         o.cycles.push_back(days);
@@ -199,7 +199,7 @@ Report Revenue(Ctx& c) {
     auto add = [&](const std::string& by, const std::string& g) {
       auto& s = sums[{by, g}];
       ++s.first;
-      s.second += v;
+      s.second = AddAmount(s.second, v);
     };
     add("owner", c.Name(d.owner, "(no owner)"));
     auto t = teams_of.find(d.owner);

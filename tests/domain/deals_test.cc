@@ -209,6 +209,21 @@ TEST_CASE("opening a deal refuses bad input naming the field", "[domain][deal]")
                             "amount may not be negative");
   REQUIRE_REFUSED_UNCHANGED(h, with([](auto& d) { d.amount = Money(1, "EU"); }),
                             S::kInvalidArgument, "amount currency: 'EU'");
+  // Amounts are bounded at 10^15 minor units, so totals over many deals stay far from
+  // int64's bounds.
+  REQUIRE_REFUSED_UNCHANGED(h, with([](auto& d) { d.amount = Money(domain::kMaxAmountMinor + 1); }),
+                            S::kInvalidArgument,
+                            "amount.amount_minor: 1000000000000001 minor units is beyond the largest amount "
+                            "rapport takes, 10,000,000,000,000.00 EUR either way");
+  REQUIRE_REFUSED_UNCHANGED(h, with([](auto& d) { d.amount = Money(INT64_MAX); }), S::kInvalidArgument,
+                            "amount.amount_minor");
+  REQUIRE_REFUSED_UNCHANGED(h, with([](auto& d) { d.custom.push_back(Field("budget", MoneyValue(INT64_MAX, "EUR"))); }),
+                            S::kInvalidArgument, "beyond the largest amount");
+  REQUIRE_REFUSED_UNCHANGED(h, with([](auto& d) {
+                              d.amount.reset();
+                              d.lines.push_back(Line("p-arm", 1'000'000'000, 1'000'000'000));
+                            }),
+                            S::kInvalidArgument, "lines[0]: the lines' total exceeds the largest amount");
   REQUIRE_REFUSED_UNCHANGED(h, with([](auto& d) { d.lines.push_back(Line("p-none", 1, 1)); }),
                             S::kNotFound, "lines[0]: there is no product p-none");
   REQUIRE_REFUSED_UNCHANGED(h, with([](auto& d) { d.lines.push_back(Line("p-arm", 0, 1000)); }),

@@ -25,6 +25,15 @@ TEST_CASE("money parses and prints in minor units per currency", "[domain][money
   CHECK_FALSE(ParseMoney("12", "", "amount").ok());           // no currency anywhere
   CHECK_FALSE(ParseMoney("twelve EUR", "", "amount").ok());
   CHECK_FALSE(ParseMoney("99999999999999999999 EUR", "", "amount").ok());
+  // The largest amount rapport takes: 10^15 minor units either way.
+  CHECK(ParseMoney("10,000,000,000,000.00 EUR", "", "amount")->amount_minor == kMaxAmountMinor);
+  CHECK(ParseMoney("-10000000000000 EUR", "", "amount")->amount_minor == -kMaxAmountMinor);
+  CHECK_THAT(ParseMoney("10000000000000.01 EUR", "", "amount").status().message(),
+             Catch::Contains("at most 10,000,000,000,000.00 EUR"));
+  CHECK_FALSE(ParseMoney("1000000000000001 JPY", "", "amount").ok());
+  CHECK(CheckAmountBound(kMaxAmountMinor, "EUR", "x").ok());
+  CHECK(CheckAmountBound(-kMaxAmountMinor, "EUR", "x").ok());
+  CHECK_FALSE(CheckAmountBound(INT64_MIN, "EUR", "x").ok());
   CHECK(FormatMoney(125050, "EUR") == "1250.50 EUR");
   CHECK(FormatMoney(-5, "EUR") == "-0.05 EUR");
   CHECK(FormatMoney(1500, "JPY") == "1500 JPY");
