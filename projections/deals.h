@@ -3,6 +3,8 @@
 // forecast, the reports and the stale-deal list can see any deal as it was in any view.
 #pragma once
 
+#include <cstdint>
+
 #include <array>
 #include <limits>
 #include <vector>
@@ -98,12 +100,14 @@ class DealsProjection final : public Projection {
   // spends most of its time on them).
   static constexpr size_t kPrefetchAhead = 32;
   // (No test for an empty vector: a prefetch never faults, and GCC 12 drops a prefetch
-  // behind such a test.)
+  // behind such a test. The second address is computed as an integer: a deal known only
+  // from activities linking it has no deltas, its data() is null, and null + 64 is undefined
+  // behaviour, which the handler fuzzer's UBSan build caught.)
   void Prefetch(size_t i) const {
     if (i >= deals_.size()) return;
-    const Delta* first = deals_.deltas(i).data();
-    __builtin_prefetch(first);
-    __builtin_prefetch(reinterpret_cast<const char*>(first) + 64);
+    const auto first = reinterpret_cast<uintptr_t>(deals_.deltas(i).data());
+    __builtin_prefetch(reinterpret_cast<const void*>(first));
+    __builtin_prefetch(reinterpret_cast<const void*>(first + 64));
   }
   DealView FoldDeal(size_t i, const AsOf& at) const;
   // Whether every event of deal i is in the view.
