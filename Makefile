@@ -3,7 +3,7 @@
 #   make test   install missing Debian packages, build (assertions on), run the whole suite via ctest,
 #               then a short run of the protocol fuzzer over its committed corpus
 #   make test-sanitize   the suite built with AddressSanitizer and UndefinedBehaviorSanitizer
-#   make fuzz           the protocol fuzzer for FUZZ_SECONDS (default 300)
+#   make fuzz           the protocol fuzzers for FUZZ_SECONDS each (default 300)
 JOBS        ?= $(shell nproc)
 RELEASE_DIR ?= build/release
 TEST_DIR    ?= build/test
@@ -35,19 +35,25 @@ test: build-test
 	@cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory fuzz-smoke
 
-# The protocol fuzzer (clang's libFuzzer with ASan and UBSan): new inputs go to a scratch
-# directory, the committed corpus in server/fuzz/corpus is only read.
+# The protocol fuzzers (clang's libFuzzer with ASan and UBSan), each for FUZZ_SECONDS:
+# rapport-request-fuzzer (frames and request decoding) and rapport-handler-fuzzer (requests
+# handled over a real log in a scratch directory). New inputs go to a scratch directory, the
+# committed corpus in server/fuzz/corpus is only read.
+FUZZERS = rapport-request-fuzzer rapport-handler-fuzzer
+
 fuzz-build: deps
 	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DRAPPORT_FUZZ=ON -DRAPPORT_BUILD_TESTS=OFF -DRAPPORT_BUILD_BENCH=OFF >/dev/null
-	@cmake --build $(FUZZ_DIR) --target rapport-request-fuzzer -j $(JOBS)
+	@cmake --build $(FUZZ_DIR) --target $(FUZZERS) -j $(JOBS)
 
 fuzz-smoke: fuzz-build
-	@rm -rf $(FUZZ_DIR)/new-corpus && mkdir -p $(FUZZ_DIR)/new-corpus
-	@$(FUZZ_DIR)/server/rapport-request-fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -artifact_prefix=$(FUZZ_DIR)/ \
-	  -print_final_stats=1 $(FUZZ_DIR)/new-corpus server/fuzz/corpus 2>$(FUZZ_DIR)/fuzz.log \
-	  || { tail -40 $(FUZZ_DIR)/fuzz.log; exit 1; }
-	@grep -E "stat::number_of_executed_units|Done" $(FUZZ_DIR)/fuzz.log | tr '\n' ' ' | sed 's/^/fuzz-smoke: /'; echo
+	@for f in $(FUZZERS); do \
+	  rm -rf $(FUZZ_DIR)/new-corpus-$$f && mkdir -p $(FUZZ_DIR)/new-corpus-$$f; \
+	  RAPPORT_FUZZ_DIR=$(abspath $(FUZZ_DIR)) $(FUZZ_DIR)/server/$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -artifact_prefix=$(FUZZ_DIR)/$$f- -print_final_stats=1 $(FUZZ_DIR)/new-corpus-$$f server/fuzz/corpus \
+	    2>$(FUZZ_DIR)/$$f.log || { tail -40 $(FUZZ_DIR)/$$f.log; exit 1; }; \
+	  grep -E "stat::number_of_executed_units|Done" $(FUZZ_DIR)/$$f.log | tr '\n' ' ' | sed "s/^/fuzz-smoke $$f: /"; echo; \
+	done
 
 fuzz: FUZZ_SECONDS = 300
 fuzz: fuzz-smoke

@@ -99,5 +99,93 @@ int main(int argc, char** argv) {
     flatbuffers::FlatBufferBuilder fbb;
     Write(dir, "stats", FinishRequest(fbb, 12, proto::CreateStats(fbb)));
   }
+  // For the handler fuzzer (handler_fuzzer.cc), which holds PL-1 (s1, s2, s3), CO-1, C-1
+  // and D-1: commands that change those records, and a query of each kind with a view.
+  auto execute = [&](const std::string& name, uint64_t id, fb::CommandT cmd) {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto packed = fb::Command::Pack(fbb, &cmd);
+    Write(dir, name, FinishRequest(fbb, id, proto::CreateExecute(fbb, packed)));
+  };
+  {
+    fb::MoveDealT m;
+    m.deal_id = "D-1";
+    m.stage_id = "s2";
+    fb::CommandT cmd;
+    cmd.body.Set(std::move(m));
+    execute("execute-move-deal", 13, std::move(cmd));
+  }
+  {
+    fb::LogNoteT n;
+    n.body = "Called about the renewal";
+    n.links = std::make_unique<fb::LinksT>();
+    n.links->contact_ids = {"C-1"};
+    n.links->deal_ids = {"D-1"};
+    fb::CommandT cmd;
+    cmd.occurred_at_us = 1496275200000000;  // backdated
+    cmd.body.Set(std::move(n));
+    execute("execute-log-note", 14, std::move(cmd));
+  }
+  {
+    fb::UpdateRecordT u;
+    u.record_type = "contact";
+    u.record_id = "C-1";
+    auto f = std::make_unique<fb::FieldValueT>();
+    f->field = "title";
+    f->value = std::make_unique<fb::ValueT>();
+    f->value->kind = fb::ValueKind::Text;
+    f->value->text = "CTO";
+    u.set.push_back(std::move(f));
+    u.unset = {"phones"};
+    fb::CommandT cmd;
+    cmd.body.Set(std::move(u));
+    execute("execute-update-record", 15, std::move(cmd));
+  }
+  {
+    fb::CreateTaskT t;
+    t.title = "Send the proposal";
+    t.due_us = 1498780800000000;
+    t.assignee_id = "U-2";
+    t.links = std::make_unique<fb::LinksT>();
+    t.links->deal_ids = {"D-1"};
+    fb::CommandT cmd;
+    cmd.body.Set(std::move(t));
+    execute("execute-create-task", 16, std::move(cmd));
+  }
+  {
+    fb::WinDealT won;
+    won.deal_id = "D-1";
+    won.amount = std::make_unique<fb::MoneyT>();
+    won.amount->amount_minor = 1300000;
+    won.amount->currency = "EUR";
+    fb::CommandT cmd;
+    cmd.body.Set(std::move(won));
+    execute("execute-win-deal", 17, std::move(cmd));
+  }
+  struct Q {
+    const char* name;
+    const char* kind;
+    const char* record;
+    const char* text;
+    const char* report;
+    const char* period;
+    const char* group;
+  };
+  uint64_t qid = 20;
+  for (const Q& q : {Q{"query-board", "board", nullptr, nullptr, nullptr, nullptr, nullptr},
+                     Q{"query-forecast", "forecast", nullptr, nullptr, nullptr, "quarter", "owner"},
+                     Q{"query-report", "report", nullptr, nullptr, "winrate", nullptr, nullptr},
+                     Q{"query-search", "search", nullptr, "ada", nullptr, nullptr, nullptr},
+                     Q{"query-history", "history", "contact/C-1", nullptr, nullptr, nullptr, nullptr},
+                     Q{"query-stale", "stale", nullptr, nullptr, nullptr, nullptr, nullptr},
+                     Q{"query-followups", "followups", nullptr, nullptr, nullptr, nullptr, nullptr},
+                     Q{"query-score", "score", "C-1", nullptr, nullptr, nullptr, nullptr}}) {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto view = proto::CreateView(fbb, proto::ViewMode::Effective, 1498780800000000);
+    Write(dir, q.name,
+          FinishRequest(fbb, qid, proto::CreateQueryDirect(fbb, q.kind, view, 0, "PL-1", nullptr, nullptr, nullptr,
+                                                           q.record, nullptr, q.text, q.report, q.period, q.group,
+                                                           30, "100", "2017-01-01", "2017-12-31", 10, nullptr)));
+    ++qid;
+  }
   return 0;
 }
