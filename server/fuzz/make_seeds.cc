@@ -161,6 +161,59 @@ int main(int argc, char** argv) {
     cmd.body.Set(std::move(won));
     execute("execute-win-deal", 17, std::move(cmd));
   }
+  {
+    fb::DefineRuleT r;
+    r.rule_id = "big-deal-moved";
+    r.definition = std::make_unique<fb::RuleDefinitionT>();
+    r.definition->name = "Big deal moved";
+    r.definition->trigger = fb::RuleTrigger::Event;
+    r.definition->event_type = "DealStageMoved";
+    auto c = std::make_unique<fb::RuleConditionT>();
+    c->field = "amount";
+    c->op = ">=";
+    c->value = "10000 EUR";
+    r.definition->conditions.push_back(std::move(c));
+    auto stage = std::make_unique<fb::RuleConditionT>();
+    stage->field = "event.to_stage_id";
+    stage->op = "in";
+    stage->value = "s2,s3";
+    r.definition->conditions.push_back(std::move(stage));
+    auto task = std::make_unique<fb::RuleActionT>();
+    task->kind = fb::RuleActionKind::CreateTask;
+    task->text = "Call {name} about {amount}";
+    task->due_minutes = 60;
+    task->assignee = "owner";
+    r.definition->actions.push_back(std::move(task));
+    auto notify = std::make_unique<fb::RuleActionT>();
+    notify->kind = fb::RuleActionKind::Notify;
+    notify->text = "{id} moved";
+    notify->assignee = "manager";
+    r.definition->actions.push_back(std::move(notify));
+    fb::CommandT cmd;
+    cmd.body.Set(std::move(r));
+    execute("execute-define-rule", 18, std::move(cmd));
+  }
+  {
+    fb::SetScoringModelT m;
+    m.model = std::make_unique<fb::ScoringModelT>();
+    auto title = std::make_unique<fb::ScoringCriterionT>();
+    title->label = "VP title";
+    title->points = 20;
+    title->field = "title";
+    title->op = "contains";
+    title->value = "VP";
+    m.model->criteria.push_back(std::move(title));
+    auto meeting = std::make_unique<fb::ScoringCriterionT>();
+    meeting->label = "meeting";
+    meeting->points = 15;
+    meeting->behaviour = fb::ScoreBehaviour::Meeting;
+    meeting->max_count = 3;
+    m.model->criteria.push_back(std::move(meeting));
+    m.model->half_life_days = 30;
+    fb::CommandT cmd;
+    cmd.body.Set(std::move(m));
+    execute("execute-set-scoring-model", 19, std::move(cmd));
+  }
   struct Q {
     const char* name;
     const char* kind;
