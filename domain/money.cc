@@ -152,10 +152,9 @@ Result<MoneyAmount> ParseMoney(std::string_view text, std::string_view default_c
 
 Status CheckAmountBound(int64_t amount_minor, std::string_view currency, std::string_view field) {
   if (amount_minor >= -kMaxAmountMinor && amount_minor <= kMaxAmountMinor) return Status::Ok();
-  std::string unit = CurrencyExponent(currency) ? std::string(currency) : std::string("EUR");
   return Status::InvalidArgument(std::string(field) + ": " + std::to_string(amount_minor) +
                                  " minor units is beyond the largest amount rapport takes, " +
-                                 FormatMoneyGrouped(kMaxAmountMinor, unit) + " either way");
+                                 FormatMoneyGrouped(kMaxAmountMinor, currency) + " either way");
 }
 
 void ExchangeRates::Set(const std::string& currency, int32_t effective_day, int64_t rate_e9) {

@@ -159,9 +159,12 @@ Result<PipelineDiff> DiffPipeline(const ReadModel& m, const AsOf& from, const As
     }
     int64_t va = home(a), vb = home(b);
     if (va != vb) {
-      const int64_t change = AddAmount(vb, va == INT64_MIN ? INT64_MAX : -va);
-      int64_t& bucket = vb > va ? diff.increased : diff.decreased;
-      bucket = AddAmount(bucket, vb > va ? change : (change == INT64_MIN ? INT64_MAX : -change));
+      const int64_t change = SubAmount(vb, va);
+      if (vb > va) {
+        diff.increased = AddAmount(diff.increased, change);
+      } else {
+        diff.decreased = AddAmount(diff.decreased, SubAmount(va, vb));
+      }
       diff.rows.push_back({deal_id, name, vb > va ? "amount up" : "amount down",
                            domain::FormatMoney(a.amount, m.strings.Str(a.currency)),
                            domain::FormatMoney(b.amount, m.strings.Str(b.currency)), change});

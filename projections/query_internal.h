@@ -21,6 +21,12 @@ inline int64_t AddAmount(int64_t total, int64_t v) {
   if (__builtin_add_overflow(total, v, &sum)) return v > 0 ? INT64_MAX : INT64_MIN;
   return sum;
 }
+// `a - b`, held at int64's bounds the same way.
+inline int64_t SubAmount(int64_t a, int64_t b) {
+  int64_t d;
+  if (__builtin_sub_overflow(a, b, &d)) return b < 0 ? INT64_MAX : INT64_MIN;
+  return d;
+}
 // `amount` × `percent` / 100 without overflow (percent is 0..100, so the result fits).
 inline int64_t PercentOf(int64_t amount, int percent) {
   return static_cast<int64_t>(static_cast<__int128>(amount) * percent / 100);

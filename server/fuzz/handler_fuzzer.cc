@@ -7,16 +7,16 @@
 // either role's permissions.
 //
 // What must hold for every request: the handler returns (no crash, no sanitizer report), its
-// answer is a valid Response, and the answer carries the request's id or 0. The log only
-// grows by what the service appends; `log verify` after a run is the test's other half (the
-// Makefile's fuzz-smoke does not run it; `make fuzz-handler` leaves the directory for it).
+// answer is a valid Response, and the answer carries the request's id or 0. That the log
+// stays sound is checked by hand, not per input: run with RAPPORT_FUZZ_KEEP=1 (the scratch
+// directory, under $RAPPORT_FUZZ_DIR or /tmp, is then kept) and `rapport log verify --data DIR`
+// afterwards.
 //
 // LogStats, VerifyLog and RecomputeScores scan the whole log, which grows with every input:
 // they are skipped (they take no client-controlled input beyond a flag).
 //
 // Built with `cmake -DRAPPORT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++` (the Makefile's
-// fuzz-handler and fuzz-smoke targets); corpus in server/fuzz/corpus, shared with
-// request_fuzzer.cc.
+// fuzz-smoke and fuzz targets); corpus in server/fuzz/corpus, shared with request_fuzzer.cc.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

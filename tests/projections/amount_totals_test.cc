@@ -9,6 +9,7 @@
 
 using rapport::projections::internal::AddAmount;
 using rapport::projections::internal::PercentOf;
+using rapport::projections::internal::SubAmount;
 
 TEST_CASE("amount totals saturate instead of overflowing", "[projections][money]") {
   CHECK(AddAmount(1, 2) == 3);
@@ -18,6 +19,10 @@ TEST_CASE("amount totals saturate instead of overflowing", "[projections][money]
   CHECK(AddAmount(8'751'735'936'722'284'933, 8'751'735'933'184'009'057) == INT64_MAX);  // the fuzzer's pair
   CHECK(AddAmount(INT64_MIN + 1, -5) == INT64_MIN);
   CHECK(AddAmount(INT64_MAX, INT64_MIN) == -1);
+  CHECK(SubAmount(5, 7) == -2);
+  CHECK(SubAmount(INT64_MAX, -1) == INT64_MAX);
+  CHECK(SubAmount(INT64_MIN, 1) == INT64_MIN);
+  CHECK(SubAmount(0, INT64_MIN) == INT64_MAX);
   CHECK(PercentOf(1000, 40) == 400);
   CHECK(PercentOf(INT64_MAX, 100) == INT64_MAX);
   CHECK(PercentOf(INT64_MAX, 80) == static_cast<int64_t>(static_cast<__int128>(INT64_MAX) * 80 / 100));
