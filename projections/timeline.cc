@@ -1,6 +1,9 @@
 #include "projections/timeline.h"
 
 #include <algorithm>
+#include <cstring>
+#include <new>
+#include <stdexcept>
 
 #include "events/schema/payloads_generated.h"
 
@@ -76,10 +79,52 @@ uint64_t Mix(uint64_t k) {
 }
 }  // namespace
 
-std::vector<TimelineEntry>& TimelineProjection::List(uint64_t key) {
+TimelineProjection::EntryList& TimelineProjection::EntryList::operator=(EntryList&& o) noexcept {
+  if (this != &o) {
+    ::operator delete(data_);
+    data_ = o.data_;
+    size_ = o.size_;
+    capacity_ = o.capacity_;
+    o.data_ = nullptr;
+    o.size_ = o.capacity_ = 0;
+  }
+  return *this;
+}
+
+void TimelineProjection::EntryList::Grow(size_t at_least) {
+  if (at_least > UINT32_MAX) throw std::length_error("a timeline holds at most 2^32 - 1 entries");
+  size_t capacity = std::max<size_t>({4, at_least, size_t{capacity_} * 2});
+  capacity = std::min<size_t>(capacity, UINT32_MAX);
+  // TimelineEntry is an aggregate of two integers: operator new creates its objects
+  // implicitly, and the ones past size_ are written before they are read.
+  auto* grown = static_cast<TimelineEntry*>(::operator new(capacity * sizeof(TimelineEntry)));
+  if (size_ != 0) std::memcpy(grown, data_, size_ * sizeof(TimelineEntry));
+  ::operator delete(data_);
+  data_ = grown;
+  capacity_ = static_cast<uint32_t>(capacity);
+}
+
+void TimelineProjection::EntryList::InsertSorted(const TimelineEntry& e) {
+  size_t at = static_cast<size_t>(std::upper_bound(begin(), end(), e) - begin());
+  if (size_ == capacity_) Grow(size_ + 1);
+  std::memmove(data_ + at + 1, data_ + at, (size_ - at) * sizeof(TimelineEntry));
+  data_[at] = e;
+  ++size_;
+}
+
+TimelineEntry* TimelineProjection::EntryList::Resize(size_t n) {
+  if (n > capacity_) Grow(n);
+  for (size_t i = size_; i < n; ++i) data_[i] = TimelineEntry{};
+  size_ = static_cast<uint32_t>(n);
+  return data_;
+}
+
+static_assert(sizeof(TimelineEntry) == 16);
+
+TimelineProjection::Slot& TimelineProjection::FindOrAddSlot(uint64_t key) {
   if ((slot_count_ + 1) * 10 > slots_.size() * 7) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    slots_ = std::vector<Slot>(old.empty() ? 1024 : old.size() * 2);
     size_t mask = slots_.size() - 1;
     for (auto& s : old) {
       if (s.key == 0) continue;
@@ -90,17 +135,17 @@ std::vector<TimelineEntry>& TimelineProjection::List(uint64_t key) {
   }
   size_t mask = slots_.size() - 1;
   for (size_t i = Mix(key) & mask;; i = (i + 1) & mask) {
-    if (slots_[i].key == key) return slots_[i].list;
+    if (slots_[i].key == key) return slots_[i];
     if (slots_[i].key == 0) {
       slots_[i].key = key;
       ++slot_count_;
       keys_.push_back(key);
-      return slots_[i].list;
+      return slots_[i];
     }
   }
 }
 
-const std::vector<TimelineEntry>* TimelineProjection::FindList(uint64_t key) const {
+const TimelineProjection::EntryList* TimelineProjection::FindList(uint64_t key) const {
   if (slots_.empty() || key == 0) return nullptr;
   size_t mask = slots_.size() - 1;
   for (size_t i = Mix(key) & mask;; i = (i + 1) & mask) {
@@ -111,13 +156,23 @@ const std::vector<TimelineEntry>* TimelineProjection::FindList(uint64_t key) con
 
 void TimelineProjection::Add(uint64_t key, const events::EventView& e) {
   if (key == 0) return;
-  std::vector<TimelineEntry>& list = List(key);
+  if (e.position() != adding_position_) {
+    adding_position_ = e.position();
+    added_keys_.clear();
+  }
+  for (uint64_t k : added_keys_) {
+    if (k == key) return;  // listed once
+  }
+  added_keys_.push_back(key);
+  Slot& slot = FindOrAddSlot(key);
   TimelineEntry entry{e.occurred_at_us(), e.position()};
-  if (!list.empty() && list.back().position == entry.position) return;  // listed once
-  if (list.empty() || !(entry < list.back())) {
-    list.push_back(entry);
+  // Events are applied in log order, so an entry no older than the newest one listed has the
+  // largest position too and goes last.
+  if (slot.list.empty() || entry.occurred >= slot.newest) {
+    slot.list.PushBack(entry);
+    slot.newest = entry.occurred;
   } else {
-    list.insert(std::upper_bound(list.begin(), list.end(), entry), entry);
+    slot.list.InsertSorted(entry);  // backdated
   }
 }
 
@@ -266,7 +321,7 @@ TimelinePage TimelineProjection::Page(std::string_view record, const AsOf& at, s
   auto slash = record.find('/');
   if (slash == std::string_view::npos) return page;
   // The record and everything merged into it (by merges visible in the view).
-  std::vector<const std::vector<TimelineEntry>*> lists;
+  std::vector<const EntryList*> lists;
   std::vector<uint64_t> todo{FindKey(record.substr(0, slash), record.substr(slash + 1))};
   while (!todo.empty()) {
     uint64_t k = todo.back();
@@ -375,12 +430,15 @@ bool TimelineProjection::Deserialize(BinaryReader* r) {
   for (uint64_t i = 0; i < n && r->ok(); ++i) {
     uint64_t key = r->Var();
     if (key == 0 || FindList(key) != nullptr) return false;
-    auto& list = List(key);
-    list.resize(r->Count(2));
-    for (auto& e : list) {
-      e.occurred = r->SVar();
-      e.position = r->Var();
+    Slot& slot = FindOrAddSlot(key);
+    size_t count = r->Count(2);
+    TimelineEntry* entries = slot.list.Resize(count);
+    for (size_t j = 0; j < count; ++j) {
+      entries[j].occurred = r->SVar();
+      entries[j].position = r->Var();
+      if (j > 0 && !(entries[j - 1] < entries[j])) return false;  // damaged: out of order
     }
+    if (count != 0) slot.newest = entries[count - 1].occurred;
   }
   n = r->Count(2);
   for (uint64_t i = 0; i < n && r->ok(); ++i) {
@@ -433,6 +491,8 @@ void TimelineProjection::Clear() {
   work_keys_.clear();
   work_links_.clear();
   deleted_.clear();
+  adding_position_ = UINT64_MAX;
+  added_keys_.clear();
 }
 
 }  // namespace rapport::projections

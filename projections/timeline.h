@@ -4,6 +4,7 @@
 // query reads the events themselves from the log for the page it shows.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -71,14 +72,54 @@ class TimelineProjection final : public Projection {
     Micros occurred = 0;
   };
 
-  // The timelines, in an open-addressing table whose slots hold the record key and its list
-  // together (one cache miss to find a record's list, one to append to it).
-  struct Slot {
-    uint64_t key = 0;  // 0: empty
-    std::vector<TimelineEntry> list;  // sorted by (occurred, position)
+  // A record's entries, sorted by (occurred, position), in one buffer that doubles as it
+  // grows. Like a vector of them, in 16 bytes instead of 24.
+  class EntryList {
+   public:
+    EntryList() = default;
+    EntryList(EntryList&& o) noexcept : data_(o.data_), size_(o.size_), capacity_(o.capacity_) {
+      o.data_ = nullptr;
+      o.size_ = o.capacity_ = 0;
+    }
+    EntryList& operator=(EntryList&& o) noexcept;
+    EntryList(const EntryList&) = delete;
+    EntryList& operator=(const EntryList&) = delete;
+    ~EntryList() { ::operator delete(data_); }
+
+    const TimelineEntry* begin() const { return data_; }
+    const TimelineEntry* end() const { return data_ + size_; }
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    void PushBack(const TimelineEntry& e) {
+      if (size_ == capacity_) Grow(size_ + 1);
+      data_[size_++] = e;
+    }
+    // Puts `e` after every entry not greater than it.
+    void InsertSorted(const TimelineEntry& e);
+    // Makes the list `n` entries long; the new entries are {0, 0} for the caller to fill.
+    TimelineEntry* Resize(size_t n);
+
+   private:
+    void Grow(size_t at_least);
+    TimelineEntry* data_ = nullptr;
+    uint32_t size_ = 0;
+    uint32_t capacity_ = 0;
   };
-  std::vector<TimelineEntry>& List(uint64_t key);
-  const std::vector<TimelineEntry>* FindList(uint64_t key) const;
+
+  // The timelines, in an open-addressing table whose slots hold the record key, the time of
+  // its newest entry and its list together. Finding a record's list costs one cache miss;
+  // appending to it needs no read of the list's memory (events arrive in log order, so the
+  // slot alone says whether the new entry goes last), only a write, which the CPU overlaps
+  // with the next event's work (a read of the list's last entry was 12 % of a rebuild's
+  // samples, perf 2026-11-29).
+  struct Slot {
+    uint64_t key = 0;       // 0: empty
+    Micros newest = 0;      // the largest `occurred` in `list` (when it is not empty)
+    EntryList list;
+  };
+  static_assert(sizeof(Slot) == 32, "two slots per cache line");
+  Slot& FindOrAddSlot(uint64_t key);
+  const EntryList* FindList(uint64_t key) const;
 
   Interner strings_;  // its own: record ids (timelines are applied beside the rest)
   std::vector<Slot> slots_;
@@ -92,6 +133,10 @@ class TimelineProjection final : public Projection {
   std::vector<uint64_t> work_keys_;
   std::vector<std::vector<uint64_t>> work_links_;
   std::map<std::string, Deleted> deleted_;          // activity id -> its deletion
+  // The records the event being applied was added to so far (an event is listed once per
+  // record, however many of its links name it).
+  uint64_t adding_position_ = UINT64_MAX;
+  std::vector<uint64_t> added_keys_;
 };
 
 }  // namespace rapport::projections

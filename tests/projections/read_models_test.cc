@@ -1,5 +1,6 @@
 // Each read model against hand-computed answers on a small story, now and in past views.
 #include "projection_fixture.h"
+#include "projections/timeline.h"
 
 using namespace rapport;
 using namespace rapport::projections;
@@ -377,6 +378,34 @@ TEST_CASE("timelines: newest first, paginated, with what involves the record", "
   CHECK_FALSE(engine->Read(now, [&](const ReadModel& m, const AsOf& a) {
                        return BuildTimeline(m, *s.log, a, "task/TSK-1", 10, nullptr);
                      }).ok());
+}
+
+TEST_CASE("a stored timeline whose entries are out of order is refused as damaged",
+          "[projections][timeline][snapshot]") {
+  auto bytes = [](std::initializer_list<std::pair<int64_t, uint64_t>> entries) {
+    BinaryWriter w;
+    w.Var(1);             // strings: none
+    w.Var(1);             // one record
+    w.Var((uint64_t{1} << 63) | 7);
+    w.Var(entries.size());
+    for (auto [occurred, position] : entries) {
+      w.SVar(occurred);
+      w.Var(position);
+    }
+    for (int section = 0; section < 4; ++section) w.Var(0);  // merges, deals, work, deletions
+    return w.Take();
+  };
+  TimelineProjection t;
+  std::string ordered = bytes({{5, 6}, {10, 5}, {10, 7}});
+  BinaryReader good(ordered);
+  REQUIRE(t.Deserialize(&good));
+  BinaryWriter again;
+  t.Serialize(&again);
+  CHECK(again.bytes() == ordered);
+  for (std::string damaged : {bytes({{10, 5}, {5, 6}}), bytes({{10, 5}, {10, 5}})}) {
+    BinaryReader r(damaged);
+    CHECK_FALSE(t.Deserialize(&r));
+  }
 }
 
 TEST_CASE("history: every field change with old and new, actor and command", "[projections][history]") {
