@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "projections/large_table.h"
+
 namespace rapport::projections {
 
 class FlatMap {
@@ -70,8 +72,8 @@ class FlatMap {
   }
   size_t Slot(uint64_t key) const { return Mix(key) & mask_; }
   void Grow() {
-    std::vector<uint64_t> old_keys = std::move(keys_);
-    std::vector<uint32_t> old_values = std::move(values_);
+    Keys old_keys = std::move(keys_);
+    Values old_values = std::move(values_);
     size_t cap = old_keys.empty() ? 16 : old_keys.size() * 2;
     keys_.assign(cap, kEmpty);
     values_.assign(cap, 0);
@@ -81,8 +83,10 @@ class FlatMap {
       if (old_keys[i] != kEmpty) Insert(old_keys[i], old_values[i]);
     }
   }
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> values_;
+  using Keys = std::vector<uint64_t, LargeTableAllocator<uint64_t>>;
+  using Values = std::vector<uint32_t, LargeTableAllocator<uint32_t>>;
+  Keys keys_;
+  Values values_;
   size_t size_ = 0;
   size_t mask_ = 0;
 };

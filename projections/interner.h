@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "projections/binary_io.h"
+#include "projections/large_table.h"
 
 namespace rapport::projections {
 
@@ -122,7 +123,7 @@ class Interner {
     return static_cast<Sym>(offsets_.size() - 1);
   }
   void Grow() {
-    std::vector<uint64_t> old(table_.size() * 2, 0);
+    Table old(table_.size() * 2, 0);
     old.swap(table_);
     mask_ = table_.size() - 1;
     for (uint64_t slot : old) {
@@ -136,7 +137,8 @@ class Interner {
   std::vector<std::unique_ptr<char[]>> chunks_;
   size_t chunk_used_ = kChunk;
   std::vector<Ref> offsets_;
-  std::vector<uint64_t> table_;  // Slot(hash, number), 0 = empty
+  using Table = std::vector<uint64_t, LargeTableAllocator<uint64_t>>;
+  Table table_;  // Slot(hash, number), 0 = empty
   size_t mask_ = 0;
 };
 

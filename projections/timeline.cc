@@ -123,8 +123,8 @@ static_assert(sizeof(TimelineEntry) == 16);
 
 TimelineProjection::Slot& TimelineProjection::FindOrAddSlot(uint64_t key) {
   if ((slot_count_ + 1) * 10 > slots_.size() * 7) {
-    std::vector<Slot> old = std::move(slots_);
-    slots_ = std::vector<Slot>(old.empty() ? 1024 : old.size() * 2);
+    Slots old = std::move(slots_);
+    slots_ = Slots(old.empty() ? 1024 : old.size() * 2);
     size_t mask = slots_.size() - 1;
     for (auto& s : old) {
       if (s.key == 0) continue;

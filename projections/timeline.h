@@ -11,6 +11,7 @@
 
 #include "projections/as_of.h"
 #include "projections/flat_map.h"
+#include "projections/large_table.h"
 #include "projections/projection.h"
 
 namespace rapport::projections {
@@ -122,7 +123,8 @@ class TimelineProjection final : public Projection {
   const EntryList* FindList(uint64_t key) const;
 
   Interner strings_;  // its own: record ids (timelines are applied beside the rest)
-  std::vector<Slot> slots_;
+  using Slots = std::vector<Slot, LargeTableAllocator<Slot>>;
+  Slots slots_;
   size_t slot_count_ = 0;
   std::vector<uint64_t> keys_;  // record keys, first-seen order (for serialising)
   std::map<uint64_t, std::vector<Merge>> merges_;   // survivor -> records merged into it
