@@ -81,7 +81,9 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
 
 std::string FormatIso8601(Micros t) {
   int64_t days = FloorDiv(t, kMicrosPerDay);
-  int64_t rem = t - days * kMicrosPerDay;
+  // The floor remainder without days * kMicrosPerDay, which overflows near INT64_MIN.
+  int64_t rem = t % kMicrosPerDay;
+  if (rem < 0) rem += kMicrosPerDay;
   int64_t y;
   unsigned mo, d;
   CivilFromDays(days, &y, &mo, &d);

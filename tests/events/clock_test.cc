@@ -36,6 +36,11 @@ TEST_CASE("instants format as ISO 8601 UTC and round-trip", "[events][time]") {
   for (Micros t : {Micros{1}, Micros{1'500'000'000'123'456}, kMaxMicros}) {
     CHECK(*ParseIso8601(FormatIso8601(t)) == t);
   }
+  // Any instant a client sends formats without overflow: the handler fuzzer sent a diff from
+  // an instant near INT64_MIN, and days * micros-per-day went below it (UBSan).
+  CHECK(FormatIso8601(-1) == "1969-12-31T23:59:59.999999Z");
+  CHECK(FormatIso8601(INT64_MIN) == "-290308-12-21T19:59:05.224192Z");
+  CHECK(FormatIso8601(INT64_MAX) == "294247-01-10T04:00:54.775807Z");
 }
 
 TEST_CASE("civil dates convert both ways across centuries", "[events][time]") {
