@@ -121,7 +121,8 @@ Status BulkReplay(events::LogIterator* it, ReadModel* model, const BulkReplayOpt
         if (!sh.WaitForBatch(l, k)) return;
       }
       const Batch& b = ring[k % slots];
-      for (size_t i = 0; i < b.size(); ++i) model->ApplyGroup(b.At(i), group);
+      for (size_t i = 0; i < b.size(); ++i) model->CollectGroup(b.At(i), group);
+      model->FlushGroup(group);
       sh.MarkDone(group, k + 1);
     }
   };

@@ -17,7 +17,15 @@ void ReadModel::Apply(const events::EventView& e) {
   for (int g = 0; g < kGroups; ++g) ApplyGroup(e, g);
 }
 
-void ReadModel::ApplyGroup(const events::EventView& e, int group) {
+void ReadModel::ApplyGroup(const events::EventView& e, int group) { ApplyGroup(e, group, false); }
+
+void ReadModel::CollectGroup(const events::EventView& e, int group) { ApplyGroup(e, group, true); }
+
+void ReadModel::FlushGroup(int group) {
+  if (group == 1) timeline.Flush();
+}
+
+void ReadModel::ApplyGroup(const events::EventView& e, int group, bool collect) {
   // all_ is {org, deals, work, engagement, timeline, search}: the first four are group 0,
   // the timeline group 1, search group 2.
   size_t from = group == 0 ? 0 : static_cast<size_t>(group) + 3, to = group == 0 ? 4 : from + 1;
@@ -28,7 +36,11 @@ void ReadModel::ApplyGroup(const events::EventView& e, int group) {
   bool known = e.known_type();
   for (size_t i = from; i < to; ++i) {
     if (e.position() <= applied_[i]) continue;
-    if (known) all_[i]->Apply(e);
+    if (known && collect && all_[i] == &timeline) {
+      timeline.Collect(e);
+    } else if (known) {
+      all_[i]->Apply(e);
+    }
     applied_[i] = e.position();
   }
 }

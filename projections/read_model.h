@@ -36,6 +36,12 @@ class ReadModel {
   // group 2 (search), each with its own strings. Apply(e) == ApplyGroup(e, 0), (e, 1), (e, 2).
   static constexpr int kGroups = 3;
   void ApplyGroup(const events::EventView& e, int group);
+  // ApplyGroup for a run of events whose timeline writes wait for FlushGroup, which does them
+  // together (TimelineProjection::Collect). A run of CollectGroup calls and a FlushGroup
+  // leave the same state as ApplyGroup on each event; nothing may be read or serialised
+  // between them.
+  void CollectGroup(const events::EventView& e, int group);
+  void FlushGroup(int group);
   // The position every projection has reached (the smallest of them).
   uint64_t position() const;
   void Clear();
@@ -60,6 +66,8 @@ class ReadModel {
   uint64_t unknown_skipped() const { return unknown_skipped_; }
 
  private:
+  void ApplyGroup(const events::EventView& e, int group, bool collect);
+
   std::vector<Projection*> all_;
   std::vector<uint64_t> applied_;
   uint64_t events_applied_ = 0;

@@ -121,20 +121,24 @@ TimelineEntry* TimelineProjection::EntryList::Resize(size_t n) {
 
 static_assert(sizeof(TimelineEntry) == 16);
 
-TimelineProjection::Slot& TimelineProjection::FindOrAddSlot(uint64_t key) {
-  if ((slot_count_ + 1) * 10 > slots_.size() * 7) {
-    Slots old = std::move(slots_);
-    slots_ = Slots(old.empty() ? 1024 : old.size() * 2);
-    size_t mask = slots_.size() - 1;
-    for (auto& s : old) {
-      if (s.key == 0) continue;
-      size_t i = Mix(s.key) & mask;
-      while (slots_[i].key != 0) i = (i + 1) & mask;
-      slots_[i] = std::move(s);
-    }
-  }
+void TimelineProjection::ReserveSlots(size_t records) {
+  size_t size = slots_.empty() ? 1024 : slots_.size();
+  while (records * 10 > size * 7) size *= 2;
+  if (size == slots_.size()) return;
+  Slots old = std::move(slots_);
+  slots_ = Slots(size);
   size_t mask = slots_.size() - 1;
-  for (size_t i = Mix(key) & mask;; i = (i + 1) & mask) {
+  for (auto& s : old) {
+    if (s.key == 0) continue;
+    size_t i = Mix(s.key) & mask;
+    while (slots_[i].key != 0) i = (i + 1) & mask;
+    slots_[i] = std::move(s);
+  }
+}
+
+TimelineProjection::Slot& TimelineProjection::ProbeSlot(uint64_t key, size_t i) {
+  size_t mask = slots_.size() - 1;
+  for (;; i = (i + 1) & mask) {
     if (slots_[i].key == key) return slots_[i];
     if (slots_[i].key == 0) {
       slots_[i].key = key;
@@ -143,6 +147,11 @@ TimelineProjection::Slot& TimelineProjection::FindOrAddSlot(uint64_t key) {
       return slots_[i];
     }
   }
+}
+
+TimelineProjection::Slot& TimelineProjection::FindOrAddSlot(uint64_t key) {
+  ReserveSlots(slot_count_ + 1);
+  return ProbeSlot(key, Mix(key) & (slots_.size() - 1));
 }
 
 const TimelineProjection::EntryList* TimelineProjection::FindList(uint64_t key) const {
@@ -164,16 +173,44 @@ void TimelineProjection::Add(uint64_t key, const events::EventView& e) {
     if (k == key) return;  // listed once
   }
   added_keys_.push_back(key);
-  Slot& slot = FindOrAddSlot(key);
-  TimelineEntry entry{e.occurred_at_us(), e.position()};
-  // Events are applied in log order, so an entry no older than the newest one listed has the
-  // largest position too and goes last.
-  if (slot.list.empty() || entry.occurred >= slot.newest) {
-    slot.list.PushBack(entry);
-    slot.newest = entry.occurred;
+  pending_.push_back({key, {e.occurred_at_us(), e.position()}, nullptr});
+}
+
+void TimelineProjection::Write(Slot* slot, const TimelineEntry& entry) {
+  // Entries are written in log order, so an entry no older than the newest one listed has
+  // the largest position too and goes last.
+  if (slot->list.empty() || entry.occurred >= slot->newest) {
+    slot->list.PushBack(entry);
+    slot->newest = entry.occurred;
   } else {
-    slot.list.InsertSorted(entry);  // backdated
+    slot->list.InsertSorted(entry);  // backdated
   }
+}
+
+void TimelineProjection::Flush() {
+  const size_t n = pending_.size();
+  if (n == 0) return;
+  // Room for every record of the batch first: slots then stay where they are until the end.
+  ReserveSlots(slot_count_ + n);
+  const size_t mask = slots_.size() - 1;
+  // Three stages, kAhead entries apart: prefetch entry i's slot; find entry i - kAhead's slot
+  // (fetched by now) and prefetch the end of its list; write entry i - 2 * kAhead. Each
+  // entry's slot is found and written in collection order, so the result is the same as
+  // adding them one by one.
+  constexpr size_t kAhead = 16;
+  for (size_t i = 0; i < n + 2 * kAhead; ++i) {
+    if (i < n) __builtin_prefetch(&slots_[Mix(pending_[i].key) & mask], 1, 3);
+    if (i >= kAhead && i - kAhead < n) {
+      Pending& p = pending_[i - kAhead];
+      p.slot = &ProbeSlot(p.key, Mix(p.key) & mask);
+      p.slot->list.PrefetchEnd();
+    }
+    if (i >= 2 * kAhead) {
+      const Pending& p = pending_[i - 2 * kAhead];
+      Write(p.slot, p.entry);
+    }
+  }
+  pending_.clear();
 }
 
 std::vector<uint64_t>& TimelineProjection::WorkLinks(uint64_t key) {
@@ -203,6 +240,11 @@ void TimelineProjection::AddLinks(const fb::Links* l, const events::EventView& e
 }
 
 void TimelineProjection::Apply(const events::EventView& e) {
+  Collect(e);
+  Flush();
+}
+
+void TimelineProjection::Collect(const events::EventView& e) {
   std::string_view type = e.stream_type();
   uint64_t code = TypeCode(type);
   if (code >= 1 && code <= 3) Add(Key(type, e.stream_id()), e);
@@ -493,6 +535,7 @@ void TimelineProjection::Clear() {
   deleted_.clear();
   adding_position_ = UINT64_MAX;
   added_keys_.clear();
+  pending_.clear();
 }
 
 }  // namespace rapport::projections

@@ -36,7 +36,17 @@ class TimelineProjection final : public Projection {
   std::string_view name() const override { return "timeline"; }
   // 2: notifications join the timeline of the record they are about.
   uint32_t version() const override { return 2; }
+  // Collect(e) then Flush().
   void Apply(const events::EventView& e) override;
+  // Applies `e` except the writes to the timelines' lists, which wait for Flush(). A bulk
+  // replay collects a batch of events and flushes once: the lists' writes are then done
+  // together, each list prefetched some entries ahead, so their cache misses overlap instead
+  // of stalling one after another (one random write per entry into ~300 MB of lists was the
+  // largest cost of a rebuild's timeline thread). The result is the same as applying each
+  // event in turn. Queries and Serialize see only what was flushed.
+  void Collect(const events::EventView& e);
+  // Writes the entries collected since the last Flush, in the order they were collected.
+  void Flush();
   void Serialize(BinaryWriter* w) const override;
   bool Deserialize(BinaryReader* r) override;
   void Clear() override;
@@ -99,6 +109,10 @@ class TimelineProjection final : public Projection {
     void InsertSorted(const TimelineEntry& e);
     // Makes the list `n` entries long; the new entries are {0, 0} for the caller to fill.
     TimelineEntry* Resize(size_t n);
+    // Asks the CPU to fetch, for writing, the memory the next PushBack writes.
+    void PrefetchEnd() const {
+      if (size_ < capacity_) __builtin_prefetch(data_ + size_, 1, 3);
+    }
 
    private:
     void Grow(size_t at_least);
@@ -119,7 +133,13 @@ class TimelineProjection final : public Projection {
     EntryList list;
   };
   static_assert(sizeof(Slot) == 32, "two slots per cache line");
+  // Grows the table (it never exceeds 70 % full) so that it can hold `records` records.
+  void ReserveSlots(size_t records);
+  // The slot of `key`, added if missing, starting the probe at `i`; the table must have room.
+  Slot& ProbeSlot(uint64_t key, size_t i);
   Slot& FindOrAddSlot(uint64_t key);
+  // Writes `entry` into the slot's list (in order: last, or sorted in if backdated).
+  static void Write(Slot* slot, const TimelineEntry& entry);
   const EntryList* FindList(uint64_t key) const;
 
   Interner strings_;  // its own: record ids (timelines are applied beside the rest)
@@ -135,6 +155,13 @@ class TimelineProjection final : public Projection {
   std::vector<uint64_t> work_keys_;
   std::vector<std::vector<uint64_t>> work_links_;
   std::map<std::string, Deleted> deleted_;          // activity id -> its deletion
+  // Entries collected and not yet written (Collect, Flush).
+  struct Pending {
+    uint64_t key = 0;
+    TimelineEntry entry;
+    Slot* slot = nullptr;  // found by Flush
+  };
+  std::vector<Pending> pending_;
   // The records the event being applied was added to so far (an event is listed once per
   // record, however many of its links name it).
   uint64_t adding_position_ = UINT64_MAX;
