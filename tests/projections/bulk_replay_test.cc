@@ -90,6 +90,49 @@ TEST_CASE("a threaded replay equals a replay on one thread byte for byte", "[pro
   CHECK(r.begun == static_cast<int>((last + per_round - 1) / per_round));
 }
 
+TEST_CASE("timelines collected and flushed in batches equal timelines applied event by event",
+          "[projections][timeline][rebuild][random]") {
+  ProjectionFixture f(Day(2025, 1, 1));
+  Workload(&f, 77).Run(600);
+  std::vector<std::string> bytes;  // the events, owned (a view lives until the iterator moves)
+  auto it = f.log->NewIterator();
+  for (it->Seek(1); it->Valid(); it->Next()) bytes.emplace_back(it->event().bytes());
+  REQUIRE(bytes.size() > 500);
+  std::vector<events::EventView> events;
+  for (const auto& b : bytes) events.emplace_back(b);
+  // The workload logs activities up to 20 days late, so some entries are sorted in.
+  bool backdated = false;
+  for (size_t i = 1; i < events.size(); ++i) backdated |= events[i].occurred_at_us() < events[i - 1].occurred_at_us();
+  REQUIRE(backdated);
+
+  auto serialized = [](const TimelineProjection& t) {
+    BinaryWriter w;
+    t.Serialize(&w);
+    return w.Take();
+  };
+  TimelineProjection one_by_one;
+  for (const auto& e : events) one_by_one.Apply(e);
+  const std::string expected = serialized(one_by_one);
+
+  // Batches shorter than the flush's look-ahead, about as long, and the whole log at once.
+  for (size_t batch : {size_t{1}, size_t{3}, size_t{17}, size_t{40}, events.size()}) {
+    INFO("batch " << batch);
+    TimelineProjection t;
+    for (size_t i = 0; i < events.size(); i += batch) {
+      for (size_t j = i; j < std::min(events.size(), i + batch); ++j) t.Collect(events[j]);
+      t.Flush();
+    }
+    CHECK(serialized(t) == expected);
+  }
+
+  // Until the flush, what was collected is not in the lists.
+  TimelineProjection pending;
+  for (const auto& e : events) pending.Collect(e);
+  CHECK(serialized(pending) != expected);
+  pending.Flush();
+  CHECK(serialized(pending) == expected);
+}
+
 TEST_CASE("a threaded replay of an empty stretch calls no round", "[projections][rebuild]") {
   ProjectionFixture f(Day(2025, 1, 1));
   f.Setup();
