@@ -65,6 +65,7 @@ Result<Decision> SetExchangeRate(Env& env, const fb::SetExchangeRateT& c) {
                                    " is the home currency; its rate is always 1");
   }
   if (c.rate_e9 <= 0) return Status::InvalidArgument("rate must be greater than 0");
+  RAPPORT_RETURN_IF_ERROR(CheckDate(c.effective_date, "effective_date"));
   const RecordState* ws = env.dir.workspace();
   fb::ExchangeRateSetT e;
   e.currency = c.currency;

@@ -221,6 +221,9 @@ Result<Decision> OpenDeal(Env& env, const fb::OpenDealT& c) {
   auto id = env.NewRecordId(kDeal, c.deal_id, "deal_id");
   if (!id.ok()) return id.status();
   RAPPORT_RETURN_IF_ERROR(ValidateText(c.name, "name", 200, true));
+  if (c.expected_close_date) {
+    RAPPORT_RETURN_IF_ERROR(CheckDate(*c.expected_close_date, "expected_close_date"));
+  }
   auto p = env.Live(kPipeline, c.pipeline_id, "pipeline_id");
   if (!p.ok()) return p.status();
   if ((*p)->Int("archived")) {
@@ -357,6 +360,7 @@ Result<Decision> WinDeal(Env& env, const fb::WinDealT& c) {
   if (!d.ok()) return d.status();
   const std::string& status = (*d)->Text("status");
   if (status == "won") return Status::FailedPrecondition("deal " + c.deal_id + " is already won");
+  if (c.close_date) RAPPORT_RETURN_IF_ERROR(CheckDate(*c.close_date, "close_date"));
   if (status == "lost") {
     return Status::FailedPrecondition("deal " + c.deal_id + " is lost: reopen it before winning it");
   }
@@ -375,6 +379,7 @@ Result<Decision> LoseDeal(Env& env, const fb::LoseDealT& c) {
   if (!d.ok()) return d.status();
   const std::string& status = (*d)->Text("status");
   if (status == "lost") return Status::FailedPrecondition("deal " + c.deal_id + " is already lost");
+  if (c.close_date) RAPPORT_RETURN_IF_ERROR(CheckDate(*c.close_date, "close_date"));
   if (status == "won") {
     return Status::FailedPrecondition("deal " + c.deal_id + " is won: reopen it before losing it");
   }
@@ -427,6 +432,8 @@ Result<Decision> StartContract(Env& env, const fb::StartContractT& c) {
     return Status::InvalidArgument("term_months must be 1 to 120");
   }
   RAPPORT_RETURN_IF_ERROR(CheckMoney(c.amount.get(), "amount", false));
+  if (c.start_date) RAPPORT_RETURN_IF_ERROR(CheckDate(*c.start_date, "start_date"));
+  if (c.renewal_date) RAPPORT_RETURN_IF_ERROR(CheckDate(*c.renewal_date, "renewal_date"));
   int32_t start = c.start_date ? *c.start_date : static_cast<int32_t>((*d)->Int("close_date"));
   int32_t renewal = c.renewal_date ? *c.renewal_date : AddMonths(start, c.term_months);
   if (renewal <= start) return Status::InvalidArgument("renewal_date must be after start_date");
@@ -462,6 +469,7 @@ Result<const RecordState*> ActiveContract(Env& env, const std::string& id) {
 Result<Decision> RenewContract(Env& env, const fb::RenewContractT& c) {
   auto k = ActiveContract(env, c.contract_id);
   if (!k.ok()) return k.status();
+  RAPPORT_RETURN_IF_ERROR(CheckDate(c.renewal_date, "renewal_date"));
   int32_t old = static_cast<int32_t>((*k)->Int("renewal_date"));
   if (c.renewal_date <= old) {
     return Status::InvalidArgument("renewal_date must be after the current one, " + FormatDate(old));
@@ -480,6 +488,7 @@ Result<Decision> EndContract(Env& env, const fb::EndContractT& c) {
   auto k = ActiveContract(env, c.contract_id);
   if (!k.ok()) return k.status();
   RAPPORT_RETURN_IF_ERROR(ValidateText(c.reason, "reason", 500, false));
+  if (c.end_date) RAPPORT_RETURN_IF_ERROR(CheckDate(*c.end_date, "end_date"));
   fb::ContractEndedT e;
   e.contract_id = c.contract_id;
   e.end_date = c.end_date ? *c.end_date : Today(env);

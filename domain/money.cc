@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdlib>
 
+#include "domain/value.h"
 #include "events/clock.h"
 
 namespace rapport::domain {
@@ -177,7 +178,7 @@ Result<int64_t> ExchangeRates::ToHome(int64_t amount_minor, const std::string& c
   if (rate == 0) {
     return Status::FailedPrecondition(
         "no exchange rate from " + currency + " to " + home_ + " is in force on " +
-        FormatIsoDate(static_cast<Micros>(day) * kMicrosPerDay) +
+        FormatDate(day) +
         ": set one with `rapport workspace rate " + currency + " RATE --from DATE`");
   }
   int from_exp = CurrencyExponent(currency).value_or(2);

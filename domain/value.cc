@@ -1,6 +1,7 @@
 #include "domain/value.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "domain/money.h"
 #include "domain/text.h"
@@ -92,7 +93,23 @@ bool IsEmpty(const Value& v) {
   }
 }
 
-std::string FormatDate(int32_t days) { return FormatIsoDate(static_cast<Micros>(days) * kMicrosPerDay); }
+std::string FormatDate(int32_t days) {
+  // From the calendar, not through an instant: days * kMicrosPerDay leaves int64 for days
+  // past about ±292,000 years, which an int32 can hold.
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  return buf;
+}
+
+Status CheckDate(int64_t days, std::string_view field) {
+  if (days >= kFirstDay && days <= kLastDay) return Status::Ok();
+  return Status::InvalidArgument(std::string(field) + ": day " + std::to_string(days) +
+                                 " is not a date rapport keeps (0000-01-01 to 9999-12-31); send "
+                                 "days since 1970-01-01, e.g. 17347 for 2017-06-30");
+}
 
 std::string FormatValue(const Value& v) {
   switch (v.kind) {

@@ -53,6 +53,15 @@ fb::FieldChangeT MakeChange(std::string field, const Value& old_value, const Val
 
 // Days since 1970-01-01 of an ISO date "2017-06-30" (or instant); invalid_argument naming field.
 Result<int32_t> ParseDate(std::string_view text, std::string_view field);
+// "2017-06-30" for days since 1970-01-01; any int32 (years past 9999 get more digits).
 std::string FormatDate(int32_t days);
+
+// The dates rapport keeps, as days since 1970-01-01: 0000-01-01 to 9999-12-31, what ParseDate
+// accepts. Commands that carry a date as a number (a deal's expected close, a contract's
+// renewal) are checked against them.
+constexpr int64_t kFirstDay = -719528;
+constexpr int64_t kLastDay = 2932896;
+// ok if `days` is one of those dates; otherwise invalid_argument naming `field`.
+Status CheckDate(int64_t days, std::string_view field);
 
 }  // namespace rapport::domain

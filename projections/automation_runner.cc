@@ -573,7 +573,9 @@ Result<AutomationReport> AutomationRunner::RunTimers(Micros now) {
         case fb::RuleTrigger::CloseDateNear:
           m.deals.ForEach(at, [&](const DealView& d, size_t) {
             if (d.status != DealStatus::kOpen || d.expected_close == kNoDate) return;
-            if (static_cast<Micros>(d.expected_close) * kMicrosPerDay - now <= wait) {
+            // In 128 bits: an int32 day in microseconds can leave int64 (an out-of-range date
+            // in a log written before commands were checked for them).
+            if (static_cast<__int128>(d.expected_close) * kMicrosPerDay - now <= wait) {
               due.push_back({"deal", str(d.id), "deal-" + str(d.id) + "-close-" + std::to_string(d.expected_close)});
             }
           });
@@ -581,7 +583,7 @@ Result<AutomationReport> AutomationRunner::RunTimers(Micros now) {
         case fb::RuleTrigger::RenewalNear:
           for (const auto& c : m.work.Contracts(at)) {
             if (!c.active || c.renewal_date == kNoDate) continue;
-            if (static_cast<Micros>(c.renewal_date) * kMicrosPerDay - now <= wait) {
+            if (static_cast<__int128>(c.renewal_date) * kMicrosPerDay - now <= wait) {  // as above
               due.push_back({"contract", str(c.id), "contract-" + str(c.id) + "-renewal-" + std::to_string(c.renewal_date)});
             }
           }

@@ -121,6 +121,10 @@ TEST_CASE("contract start refusals", "[domain][contract]") {
                             "amount may not be negative");
   REQUIRE_REFUSED_UNCHANGED(h, with([](auto& s) { s.renewal_date = Day("2026-01-31"); }),
                             S::kInvalidArgument, "renewal_date must be after start_date");
+  REQUIRE_REFUSED_UNCHANGED(h, with([](auto& s) { s.start_date = 3'000'000; }),
+                            S::kInvalidArgument, "start_date: day 3000000 is not a date");
+  REQUIRE_REFUSED_UNCHANGED(h, with([](auto& s) { s.renewal_date = INT32_MAX; }),
+                            S::kInvalidArgument, "renewal_date: day 2147483647 is not a date");
   REQUIRE_REFUSED_UNCHANGED(h, with([](auto& s) { s.contract_id = "bad id"; }),
                             S::kInvalidArgument, "contract id 'bad id'");
   h.MustRun(alan, Cmd(Start(deal)));
@@ -163,6 +167,10 @@ TEST_CASE("contracts renew to a later date, optionally with a renewal deal",
                             "renewal_date must be after the current one, 2028-01-31");
   REQUIRE_REFUSED_UNCHANGED(h, h.Run(alan, Renew(contract, Day("2029-01-31"), "D-404")),
                             S::kNotFound, "renewal_deal_id: there is no deal D-404");
+  REQUIRE_REFUSED_UNCHANGED(h, h.Run(alan, Renew(contract, INT32_MAX)), S::kInvalidArgument,
+                            "renewal_date: day 2147483647 is not a date");
+  REQUIRE_REFUSED_UNCHANGED(h, h.Run(alan, End(contract, INT32_MAX)), S::kInvalidArgument,
+                            "end_date: day 2147483647 is not a date");
   REQUIRE_REFUSED_UNCHANGED(h, h.Run(alan, Renew("K-404", Day("2029-01-31"))), S::kNotFound,
                             "contract_id: there is no contract K-404");
   REQUIRE_REFUSED_UNCHANGED(h, h.Run(h.As("u-bob"), Renew(contract, Day("2029-01-31"))),

@@ -199,6 +199,8 @@ TEST_CASE("opening a deal refuses bad input naming the field", "[domain][deal]")
                             "owner_id: there is no user u-zed");
   REQUIRE_REFUSED_UNCHANGED(h, with([](auto& d) { d.company_id = "CO-404"; }), S::kNotFound,
                             "company_id: there is no company CO-404");
+  REQUIRE_REFUSED_UNCHANGED(h, with([](auto& d) { d.expected_close_date = INT32_MAX; }),
+                            S::kInvalidArgument, "expected_close_date: day 2147483647 is not a date");
   REQUIRE_REFUSED_UNCHANGED(h, with([](auto& d) { d.contact_ids = {"C-404"}; }), S::kNotFound,
                             "contact_ids: there is no contact C-404");
   REQUIRE_REFUSED_UNCHANGED(h, with([&](auto& d) { d.contact_ids = {contact, contact}; }),
@@ -390,6 +392,10 @@ TEST_CASE("winning a deal records the final amount and close date", "[domain][de
                             "amount may not be negative");
   REQUIRE_REFUSED_UNCHANGED(h, h.Run(h.As("u-ada"), Win(third)), S::kPermissionDenied,
                             "belongs to u-alan");
+  REQUIRE_REFUSED_UNCHANGED(h, h.Run(alan, Win(third, nullptr, -1'000'000)), S::kInvalidArgument,
+                            "close_date: day -1000000 is not a date");
+  REQUIRE_REFUSED_UNCHANGED(h, h.Run(alan, Lose(third, "went dark", INT32_MIN)), S::kInvalidArgument,
+                            "close_date: day -2147483648 is not a date");
   h.MustRun(alan, Lose(third, "went dark"));
   REQUIRE_REFUSED_UNCHANGED(h, h.Run(alan, Win(third)), S::kFailedPrecondition,
                             "deal " + third + " is lost: reopen it before winning it");

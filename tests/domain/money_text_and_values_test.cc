@@ -117,6 +117,27 @@ TEST_CASE("text converts to typed values the way people write them", "[domain][v
   CHECK_FALSE(IsEmpty(BoolValue(false)));
 }
 
+TEST_CASE("dates as day numbers: the range rapport keeps, and any int32 formats", "[domain][values]") {
+  CHECK(kFirstDay == DaysFromCivil(0, 1, 1));
+  CHECK(kLastDay == DaysFromCivil(9999, 12, 31));
+  CHECK(*ParseDate("0000-01-01", "d") == kFirstDay);
+  CHECK(*ParseDate("9999-12-31", "d") == kLastDay);
+  CHECK(FormatDate(0) == "1970-01-01");
+  CHECK(FormatDate(17347) == "2017-06-30");
+  CHECK(FormatDate(static_cast<int32_t>(kFirstDay)) == "0000-01-01");
+  CHECK(FormatDate(static_cast<int32_t>(kLastDay)) == "9999-12-31");
+  CHECK(FormatDate(-1) == "1969-12-31");
+  // Past what an instant in microseconds can hold (days * 86,400,000,000 leaves int64).
+  CHECK(FormatDate(INT32_MAX) == "5881580-07-11");
+  CHECK(FormatDate(INT32_MIN) == "-5877641-06-23");
+  CHECK(CheckDate(kFirstDay, "d").ok());
+  CHECK(CheckDate(kLastDay, "d").ok());
+  CHECK_THAT(CheckDate(kLastDay + 1, "close_date").message(),
+             Catch::Contains("close_date: day 2932897 is not a date rapport keeps (0000-01-01 to 9999-12-31)"));
+  CHECK(CheckDate(kFirstDay - 1, "d").code() == StatusCode::kInvalidArgument);
+  CHECK_FALSE(CheckDate(INT32_MAX, "d").ok());
+}
+
 TEST_CASE("text is truncated on a character boundary", "[domain][text]") {
   CHECK(TruncateUtf8("abc", 5) == "abc");
   CHECK(TruncateUtf8("abcdef", 3) == "abc");

@@ -183,6 +183,12 @@ TEST_CASE("exchange rate refusals", "[domain][workspace][money]") {
   h.MustRun(h.admin(), Cmd(Rate("USD", 920'000'000, "2026-01-01")));
   REQUIRE_REFUSED_UNCHANGED(h, h.Run(h.As("u-grace"), Cmd(Rate("GBP", 1'150'000'000, "2026-01-01"))),
                             StatusCode::kPermissionDenied, "only admins may change exchange rates");
+  {
+    fb::SetExchangeRateT far = Rate("GBP", 1'150'000'000, "2026-01-01");
+    far.effective_date = INT32_MIN;
+    REQUIRE_REFUSED_UNCHANGED(h, h.Run(h.admin(), Cmd(std::move(far))), StatusCode::kInvalidArgument,
+                              "effective_date: day -2147483648 is not a date");
+  }
   REQUIRE_REFUSED_UNCHANGED(h, h.Run(h.As("u-alan"), Cmd(Rate("GBP", 1'150'000'000, "2026-01-01"))),
                             StatusCode::kPermissionDenied, "user u-alan is not one");
   REQUIRE_REFUSED_UNCHANGED(h, h.Run(h.As("u-ann"), Cmd(Rate("GBP", 1'150'000'000, "2026-01-01"))),
