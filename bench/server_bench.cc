@@ -146,8 +146,18 @@ class EchoServer {
   std::thread thread_;
 };
 
+// How a pipelining client keeps `depth` requests in flight.
+enum class Pattern {
+  // A batch of `depth` requests in one write, then all their answers, then the next batch.
+  kBatches,
+  // A sliding window: each answer taken is replaced by a new request, sent when the client
+  // next has to wait (so as many as arrived together go out together).
+  kWindow,
+};
+const char* PatternName(Pattern p) { return p == Pattern::kBatches ? "batches" : "window"; }
+
 // Round trips/s of `frame` against the echo server: `connections` threads, `depth` in flight.
-double EchoRate(uint16_t port, const std::string& frame, int connections, int depth, int total) {
+double EchoRate(uint16_t port, const std::string& frame, int connections, int depth, int total, Pattern pattern) {
   std::atomic<int> next{0};
   auto t0 = SteadyClock::now();
   std::vector<std::thread> ts;
@@ -159,17 +169,37 @@ double EchoRate(uint16_t port, const std::string& frame, int connections, int de
       s.set_option(asio::ip::tcp::no_delay(true));
       std::string batch;
       std::vector<char> in;
-      while (true) {
-        int n = 0;
-        batch.clear();
-        while (n < depth && next++ < total) {
-          batch += frame;
-          ++n;
+      if (pattern == Pattern::kBatches) {
+        while (true) {
+          int n = 0;
+          batch.clear();
+          while (n < depth && next++ < total) {
+            batch += frame;
+            ++n;
+          }
+          if (n == 0) break;
+          asio::write(s, asio::buffer(batch));
+          in.resize(batch.size());
+          asio::read(s, asio::buffer(in));
         }
-        if (n == 0) break;
-        asio::write(s, asio::buffer(batch));
-        in.resize(batch.size());
-        asio::read(s, asio::buffer(in));
+        return;
+      }
+      // Window: the frames are all the same size, so the bytes received count the answers.
+      size_t sent = 0, answered = 0, received = 0;
+      auto refill = [&](size_t want) {
+        batch.clear();
+        while (sent - answered < want && next++ < total) {
+          batch += frame;
+          ++sent;
+        }
+        if (!batch.empty()) asio::write(s, asio::buffer(batch));
+      };
+      refill(static_cast<size_t>(depth));
+      in.resize(64 << 10);
+      while (answered < sent) {
+        received += s.read_some(asio::buffer(in));
+        answered = received / frame.size();
+        refill(static_cast<size_t>(depth));
       }
     });
   }
@@ -184,7 +214,7 @@ struct Load {
 
 // Requests/s through rapportd: `connections` clients, `depth` requests in flight each.
 Load ServerRate(const std::string& address, const std::string& token, int connections, int depth, int total,
-                const std::function<server::RequestWriter(int)>& request) {
+                const std::function<server::RequestWriter(int)>& request, Pattern pattern = Pattern::kWindow) {
   std::atomic<int> next{0};
   std::mutex mu;
   std::vector<double> lat;
@@ -207,7 +237,12 @@ Load ServerRate(const std::string& address, const std::string& token, int connec
         auto id = (*client)->Send(request(i));
         Die(id.status(), "send");
         inflight.emplace_back(*id, SteadyClock::now());
-        if (inflight.size() >= static_cast<size_t>(depth)) finish_one();
+        if (inflight.size() < static_cast<size_t>(depth)) continue;
+        if (pattern == Pattern::kWindow) {
+          finish_one();
+        } else {
+          while (!inflight.empty()) finish_one();
+        }
       }
       while (!inflight.empty()) finish_one();
       std::lock_guard<std::mutex> l(mu);
@@ -464,17 +499,27 @@ int main(int argc, char** argv) {
     int connections, depth;
     double rate, echo_rate;
     Pct lat;
-    double cpu_us = 0;  // process CPU per request (durable rows)
+    double cpu_us = 0;    // process CPU per request (durable rows)
+    std::string pattern;  // how the pipelined rows keep requests in flight
   };
   std::vector<Row> rows;
   for (auto [conns, depth] : {std::pair{1, 1}, {1, 64}, {16, 1}, {16, 64}}) {
     if (durable_only) break;
     int n = depth == 1 && conns == 1 ? 5000 : 50000;
-    double e = EchoRate(echo.port(), ping_frame, conns, depth, n);
-    auto p = ServerRate(address, secret, conns, depth, n, ping);
-    rows.push_back({"ping", conns, depth, p.per_second, e, p.latency_us});
-    auto r = ServerRate(address, secret, conns, depth, n, read_record);
-    rows.push_back({"read a contact (ReadStream)", conns, depth, r.per_second, e, r.latency_us});
+    for (Pattern pattern : {Pattern::kWindow, Pattern::kBatches}) {
+      if (depth == 1 && pattern == Pattern::kBatches) continue;  // the same thing
+      const std::string how = depth == 1 ? "" : PatternName(pattern);
+      // The echo runs just before and just after each rapportd row, in the same pattern, and
+      // the row is compared with their mean: the machine's speed drifts within seconds.
+      auto row = [&](const std::string& what, const std::function<server::RequestWriter(int)>& request) {
+        double e = EchoRate(echo.port(), ping_frame, conns, depth, n, pattern);
+        auto l = ServerRate(address, secret, conns, depth, n, request, pattern);
+        e = (e + EchoRate(echo.port(), ping_frame, conns, depth, n, pattern)) / 2;
+        rows.push_back({what, conns, depth, l.per_second, e, l.latency_us, 0, how});
+      };
+      row("ping", ping);
+      row("read a contact (ReadStream)", read_record);
+    }
   }
   for (auto [conns, depth] : {std::pair{1, 1}, {16, 16}, {16, 64}}) {
     if (queries_only) break;
@@ -484,7 +529,7 @@ int main(int argc, char** argv) {
     auto a = ServerRate(address, secret, conns, depth, n, append);
     followed();
     rows.push_back({"durable CreateContact", conns, depth, a.per_second, 0, a.latency_us,
-                    (ProcessCpuSeconds() - c0) * 1e6 / n});
+                    (ProcessCpuSeconds() - c0) * 1e6 / n, ""});
   }
 
   // The durable-writes table (both modes).
@@ -527,8 +572,9 @@ int main(int argc, char** argv) {
     std::printf("| request | connections x in flight | per second | p50 / p99 us | raw echo /s | vs echo |\n"
                 "|---|---|---:|---:|---:|---:|\n");
     for (const auto& r : rows) {
-      std::printf("| %s | %d x %d | %.0f | %.0f / %.0f | %.0f | %.2f |\n", r.what.c_str(), r.connections, r.depth,
-                  r.rate, r.lat.p50, r.lat.p99, r.echo_rate, r.rate / r.echo_rate);
+      std::printf("| %s | %d x %d%s%s | %.0f | %.0f / %.0f | %.0f | %.2f |\n", r.what.c_str(), r.connections,
+                  r.depth, r.pattern.empty() ? "" : ", ", r.pattern.c_str(), r.rate, r.lat.p50, r.lat.p99,
+                  r.echo_rate, r.rate / r.echo_rate);
     }
     srv.Shutdown();
     Die((*engine)->Close(), "engine close");
@@ -613,8 +659,9 @@ int main(int argc, char** argv) {
               "|---|---|---:|---:|---:|---:|\n");
   for (const auto& r : rows) {
     if (r.echo_rate == 0) continue;  // durable rows: in the table above
-    std::printf("| %s | %d x %d | %.0f | %.0f / %.0f | %.0f | %.2f |\n", r.what.c_str(), r.connections, r.depth,
-                r.rate, r.lat.p50, r.lat.p99, r.echo_rate, r.rate / r.echo_rate);
+    std::printf("| %s | %d x %d%s%s | %.0f | %.0f / %.0f | %.0f | %.2f |\n", r.what.c_str(), r.connections, r.depth,
+                r.pattern.empty() ? "" : ", ", r.pattern.c_str(), r.rate, r.lat.p50, r.lat.p99, r.echo_rate,
+                r.rate / r.echo_rate);
   }
   std::printf("\n| reading the whole log (%llu events) | events/s | vs ReadForward |\n|---|---:|---:|\n",
               static_cast<unsigned long long>(last));

@@ -144,6 +144,10 @@ void Client::OnFrame(std::string message) {
 }
 
 Status Client::Pump(Clock::time_point deadline, const std::function<bool()>& done) {
+  // What the caller waits for is here: queued requests stay queued, to go out together when
+  // a wait must block (a pipelining caller then sends a batch per round trip, not a frame
+  // per answer it takes).
+  if (done()) return Status::Ok();
   StartRead();
   StartWrite();
   while (!done()) {
@@ -180,7 +184,7 @@ Status Client::Flush() {
 
 Status Client::WriteFrame(std::string message) {
   if (!broken_.ok()) return broken_;
-  out_ += EncodeFrame(message);
+  AppendFrame(message, &out_);
   if (out_.size() >= (256 << 10)) return Flush();
   return Status::Ok();
 }

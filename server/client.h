@@ -67,8 +67,10 @@ class Client {
   const HelloInfo& hello() const { return hello_; }
 
   // ---- Pipelining: send now, wait for the answer later (in any order). ----
-  // Send queues the request; queued requests go out together when the client waits (Wait,
-  // the one-call helpers, NextEvents), on Flush, or once 256 KiB are queued.
+  // Send queues the request; queued requests go out together when the client has to wait
+  // for the server (a Wait whose answer has not arrived, the one-call helpers, NextEvents
+  // with no events received), on Flush, or once 256 KiB are queued. A caller that sends and
+  // then only takes answers already received calls Flush to send at once.
   Result<uint64_t> Send(const RequestWriter& write);
   Status Flush();
   Result<uint64_t> SendExecute(const fb::CommandT& command);

@@ -9,6 +9,8 @@ namespace {
 constexpr size_t kFeedBatchEvents = 256;
 constexpr size_t kFeedBatchBytes = 256 << 10;
 constexpr size_t kFeedBatchScan = 4096;
+// The write buffers of a connection keep at most this much capacity between writes.
+constexpr size_t kKeptBufferBytes = 1 << 20;
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, ConnectionManager* manager, RequestHandler* handler,
@@ -109,8 +111,15 @@ void Connection::OnRead(const asio::error_code& ec, size_t n) {
   }
   last_frame_ = std::chrono::steady_clock::now();
   if (stop_reading_) return;
+  // The answers to what this read brought (those answered on the strand) go out in one
+  // gathered write: a pipelining client is woken once per read, not once per answer.
+  const bool deferred = defer_write_;
+  defer_write_ = true;
   TakeFrames(read_buffer_.data(), n);
   DispatchPending();
+  defer_write_ = deferred;
+  DoWrite();
+  if (closed_) return;
   DoRead();
 }
 
@@ -284,27 +293,19 @@ void Connection::Deliver(Outcome o) {
 }
 
 void Connection::Send(std::string message) {
-  std::string frame = EncodeFrame(message);
-  outbound_bytes_ += frame.size();
-  outbound_.push_back(std::move(frame));
+  // Framed straight into the queued bytes: answers queued together leave in one write (a
+  // list of separate buffers would go out at most 16 to a sendmsg, each waking the client).
+  AppendFrame(message, &outbound_);
+  outbound_bytes_ += kFrameHeaderBytes + message.size();
   DoWrite();
 }
 
 void Connection::DoWrite() {
   if (defer_write_ || writing_ || outbound_.empty() || closed_) return;
   writing_ = true;
-  // Everything queued goes out in one gathered write (bounded, so one write does not hold
-  // an unbounded list).
-  std::vector<asio::const_buffer> buffers;
-  size_t bytes = 0;
-  for (const auto& f : outbound_) {
-    if (!buffers.empty() && (buffers.size() >= 256 || bytes >= (1 << 20))) break;
-    buffers.emplace_back(asio::buffer(f));
-    bytes += f.size();
-  }
-  size_t frames = buffers.size();
-  asio::async_write(socket_, buffers,
-                    asio::bind_executor(strand_, [self = shared_from_this(), frames](const asio::error_code& ec, size_t) {
+  sending_.swap(outbound_);  // sending_ was empty: outbound_ starts again with its capacity
+  asio::async_write(socket_, asio::buffer(sending_),
+                    asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec, size_t) {
                       self->writing_ = false;
                       if (self->closed_) return;
                       if (ec) {
@@ -313,10 +314,11 @@ void Connection::DoWrite() {
                         self->Close();
                         return;
                       }
-                      for (size_t i = 0; i < frames; ++i) {
-                        self->outbound_bytes_ -= self->outbound_.front().size();
-                        self->outbound_.pop_front();
-                      }
+                      self->outbound_bytes_ -= self->sending_.size();
+                      self->sending_.clear();
+                      // A large answer or feed batch does not keep its buffer for the
+                      // connection's lifetime.
+                      if (self->sending_.capacity() > kKeptBufferBytes) std::string().swap(self->sending_);
                       if (self->close_after_flush_ && self->outbound_.empty() && self->in_flight_ == 0) {
                         self->Close();
                         return;
@@ -411,7 +413,7 @@ void Connection::Close() {
   counters_->subscriptions.fetch_sub(static_cast<uint32_t>(subscriptions_.size()));
   subscriptions_.clear();
   counters_->connections.fetch_sub(1);
-  outbound_.clear();
+  std::string().swap(outbound_);
   outbound_bytes_ = 0;
   LogLine(LogLevel::kDebug, "connection closed", {{"peer", peer_}});
   manager_->Remove(shared_from_this());

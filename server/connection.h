@@ -105,8 +105,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t in_flight_bytes_ = 0;          // the frames' bytes of the requests in flight
   SessionState session_;        // written only by hello, while nothing else is in flight
 
-  std::deque<std::string> outbound_;  // framed messages; front is being written
-  size_t outbound_bytes_ = 0;
+  std::string outbound_;              // framed messages queued, not yet being written
+  std::string sending_;               // framed messages of the write in progress
+  size_t outbound_bytes_ = 0;         // both together
   bool writing_ = false;
   bool defer_write_ = false;          // Complete is queueing several answers
 

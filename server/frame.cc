@@ -5,11 +5,18 @@
 
 namespace rapport::server {
 
+void AppendFrame(std::string_view message, std::string* out) {
+  const uint32_t n = static_cast<uint32_t>(message.size());
+  char header[kFrameHeaderBytes];
+  for (size_t i = 0; i < kFrameHeaderBytes; ++i) header[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+  out->append(header, kFrameHeaderBytes);
+  out->append(message.data(), message.size());
+}
+
 std::string EncodeFrame(std::string_view message) {
-  std::string out(kFrameHeaderBytes + message.size(), '\0');
-  uint32_t n = static_cast<uint32_t>(message.size());
-  for (size_t i = 0; i < kFrameHeaderBytes; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
-  if (!message.empty()) std::memcpy(out.data() + kFrameHeaderBytes, message.data(), message.size());
+  std::string out;
+  out.reserve(kFrameHeaderBytes + message.size());
+  AppendFrame(message, &out);
   return out;
 }
 

@@ -20,6 +20,8 @@ inline constexpr size_t kDefaultMaxFrameBytes = 4 << 20;
 
 // Prefixes `message` with its length.
 std::string EncodeFrame(std::string_view message);
+// The same, appended to *out (framing many messages into one buffer).
+void AppendFrame(std::string_view message, std::string* out);
 
 class FrameParser {
  public:
