@@ -119,7 +119,7 @@ void Client::StartRead() {
 }
 
 void Client::OnFrame(std::string message) {
-  auto d = DecodeResponse(message);
+  auto d = DecodeResponse(std::move(message));
   if (!d.ok()) {
     broken_ = d.status();
     return;

@@ -16,9 +16,9 @@ bool Verify(const std::string& bytes) {
 
 }  // namespace
 
-Result<DecodedRequest> DecodeRequest(std::string_view message) {
+Result<DecodedRequest> DecodeRequest(std::string message) {
   DecodedRequest d;
-  d.bytes.assign(message.data(), message.size());  // std::string storage is suitably aligned
+  d.bytes = std::move(message);  // std::string storage is suitably aligned
   if (!Verify<proto::Request>(d.bytes)) {
     return Status::InvalidArgument("the frame is not a valid Request FlatBuffer (see docs/protocol.md)");
   }
@@ -41,9 +41,9 @@ Status DecodedResponse::status() const {
   return Status(code, response->message() ? response->message()->str() : std::string());
 }
 
-Result<DecodedResponse> DecodeResponse(std::string_view message) {
+Result<DecodedResponse> DecodeResponse(std::string message) {
   DecodedResponse d;
-  d.bytes.assign(message.data(), message.size());
+  d.bytes = std::move(message);
   if (!Verify<proto::Response>(d.bytes)) {
     return Status::InvalidArgument("the server sent a frame that is not a valid Response FlatBuffer");
   }

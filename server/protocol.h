@@ -23,8 +23,9 @@ struct DecodedRequest {
 
 // Verifies `message` as a Request: the FlatBuffers verifier (bounds, alignment, depth and
 // table limits), a known body type, a non-zero request id. invalid_argument says what is
-// wrong. Never reads outside `message`; copies it so the result is aligned and owned.
-Result<DecodedRequest> DecodeRequest(std::string_view message);
+// wrong. Never reads outside `message`. Takes the bytes (a std::string's storage is aligned
+// for the verifier); move a frame in to avoid copying it.
+Result<DecodedRequest> DecodeRequest(std::string message);
 
 // The same for a Response (the client's side).
 struct DecodedResponse {
@@ -35,7 +36,7 @@ struct DecodedResponse {
   // The status the response carries (ok, or its code and message).
   Status status() const;
 };
-Result<DecodedResponse> DecodeResponse(std::string_view message);
+Result<DecodedResponse> DecodeResponse(std::string message);
 
 // A Response carrying only a status (an error, or ok without a body).
 std::string StatusResponse(uint64_t request_id, const Status& status);

@@ -32,9 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (d.ok()) Touch(*d);
   }
   std::string_view whole(reinterpret_cast<const char*>(data), size);
-  auto r = DecodeRequest(whole);
+  auto r = DecodeRequest(std::string(whole));
   if (r.ok()) Touch(*r);
-  auto resp = DecodeResponse(whole);
+  auto resp = DecodeResponse(std::string(whole));
   if (resp.ok()) {
     std::unique_ptr<rapport::proto::ResponseT> unpacked(resp->response->UnPack());
     (void)resp->status();
