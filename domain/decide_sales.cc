@@ -435,7 +435,16 @@ Result<Decision> StartContract(Env& env, const fb::StartContractT& c) {
   if (c.start_date) RAPPORT_RETURN_IF_ERROR(CheckDate(*c.start_date, "start_date"));
   if (c.renewal_date) RAPPORT_RETURN_IF_ERROR(CheckDate(*c.renewal_date, "renewal_date"));
   int32_t start = c.start_date ? *c.start_date : static_cast<int32_t>((*d)->Int("close_date"));
+  if (!c.start_date && !CheckDate(start, "start_date").ok()) {
+    // Only a log written before close dates were checked can hold such a date.
+    return Status::InvalidArgument("start_date: the deal's close_date (day " + std::to_string(start) +
+                                   ") is not a date rapport keeps; send a start_date");
+  }
   int32_t renewal = c.renewal_date ? *c.renewal_date : AddMonths(start, c.term_months);
+  if (!c.renewal_date && !CheckDate(renewal, "renewal_date").ok()) {
+    return Status::InvalidArgument("renewal_date: start_date plus term_months (" + std::to_string(c.term_months) +
+                                   ") passes 9999-12-31; send a renewal_date or a shorter term");
+  }
   if (renewal <= start) return Status::InvalidArgument("renewal_date must be after start_date");
   fb::ContractStartedT e;
   e.contract_id = *id;

@@ -168,8 +168,9 @@ int32_t AddMonths(int32_t day, int months) {
   unsigned m, d;
   CivilFromDays(day, &y, &m, &d);
   int64_t total = y * 12 + (m - 1) + months;
-  int64_t ny = total / 12;
-  unsigned nm = static_cast<unsigned>(total % 12) + 1;
+  // Floor division: years before 0000 count down (total % 12 is negative there).
+  int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+  unsigned nm = static_cast<unsigned>(total - ny * 12) + 1;
   static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0;
   unsigned last = kDays[nm - 1] + (nm == 2 && leap ? 1 : 0);

@@ -145,6 +145,34 @@ TEST_CASE("contract start refusals", "[domain][contract]") {
                             "is lost: only won deals start contracts");
 }
 
+TEST_CASE("a contract's default dates stay within 0000-01-01..9999-12-31", "[domain][contract]") {
+  Harness h;
+  auto alan = h.As("u-alan");
+  using S = StatusCode;
+  // The default start is the deal's close date. A log written before close dates were
+  // checked may hold any day; such a deal needs an explicit start_date.
+  std::string legacy = WonDeal(h);
+  h.source().At(std::string(kDeal), legacy).Set("close_date", DateValue(INT32_MIN));
+  REQUIRE_REFUSED_UNCHANGED(h, h.Run(alan, Cmd(Start(legacy))), S::kInvalidArgument,
+                            "start_date: the deal's close_date (day -2147483648) is not a date rapport keeps; "
+                            "send a start_date");
+  fb::StartContractT explicit_start = Start(legacy);
+  explicit_start.start_date = Day("2026-02-01");
+  h.MustRun(alan, Cmd(std::move(explicit_start)));
+  CHECK(h.Get(std::string(kContract), h.last_id).Int("renewal_date") == Day("2027-02-01"));
+
+  // A start near the end of 9999 with a term past it: the computed renewal is refused.
+  std::string late = WonDeal(h);
+  fb::StartContractT s = Start(late);
+  s.start_date = Day("9999-06-30");
+  s.term_months = 12;
+  REQUIRE_REFUSED_UNCHANGED(h, h.Run(alan, Cmd(fb::StartContractT(s))), S::kInvalidArgument,
+                            "renewal_date: start_date plus term_months (12) passes 9999-12-31");
+  s.term_months = 6;
+  h.MustRun(alan, Cmd(std::move(s)));
+  CHECK(h.Get(std::string(kContract), h.last_id).Int("renewal_date") == Day("9999-12-30"));
+}
+
 TEST_CASE("contracts renew to a later date, optionally with a renewal deal",
           "[domain][contract]") {
   Harness h;

@@ -51,3 +51,15 @@ TEST_CASE("civil dates convert both ways across centuries", "[events][time]") {
     REQUIRE(DaysFromCivil(y, m, d) == days);
   }
 }
+
+TEST_CASE("months are added across year 0000 and before it", "[events][time]") {
+  CHECK(AddMonths(static_cast<int32_t>(DaysFromCivil(2017, 1, 31)), 1) == DaysFromCivil(2017, 2, 28));
+  CHECK(AddMonths(static_cast<int32_t>(DaysFromCivil(2017, 3, 15)), -24) == DaysFromCivil(2015, 3, 15));
+  CHECK(AddMonths(static_cast<int32_t>(DaysFromCivil(0, 1, 15)), -1) == DaysFromCivil(-1, 12, 15));
+  CHECK(AddMonths(static_cast<int32_t>(DaysFromCivil(-1, 12, 31)), 2) == DaysFromCivil(0, 2, 29));  // 0000 leaps
+  CHECK(AddMonths(static_cast<int32_t>(DaysFromCivil(-5, 3, 31)), -1) == DaysFromCivil(-5, 2, 28));
+  CHECK(AddMonths(static_cast<int32_t>(DaysFromCivil(-4, 3, 31)), -13) == DaysFromCivil(-5, 2, 28));
+  // The smallest day an int32 holds, -5877641-06-23: before, a month before year 0000 came
+  // out of range (a read past the table of month lengths).
+  CHECK(AddMonths(INT32_MIN, 1) == INT32_MIN + 30);
+}
