@@ -9,8 +9,9 @@ namespace {
 constexpr size_t kFeedBatchEvents = 256;
 constexpr size_t kFeedBatchBytes = 256 << 10;
 constexpr size_t kFeedBatchScan = 4096;
-// The write buffers of a connection keep at most this much capacity between writes.
-constexpr size_t kKeptBufferBytes = 1 << 20;
+// The write buffers of a connection keep at most this much capacity between writes (an idle
+// connection holds at most two such buffers).
+constexpr size_t kKeptBufferBytes = 64 << 10;
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, ConnectionManager* manager, RequestHandler* handler,
@@ -88,6 +89,9 @@ void Connection::DoRead() {
   // Both resume when requests finish.
   if (pending_.size() >= options_->max_in_flight) return;
   if (pending_bytes_ + in_flight_bytes_ >= options_->max_request_bytes) return;
+  // A client that sends and does not read its answers is not read either, so answers do not
+  // pile up without bound (the write completion resumes reading).
+  if (outbound_bytes_ >= options_->max_outbound_bytes) return;
   reading_ = true;
   socket_.async_read_some(asio::buffer(read_buffer_),
                           asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec,
@@ -111,8 +115,8 @@ void Connection::OnRead(const asio::error_code& ec, size_t n) {
   }
   last_frame_ = std::chrono::steady_clock::now();
   if (stop_reading_) return;
-  // The answers to what this read brought (those answered on the strand) go out in one
-  // gathered write: a pipelining client is woken once per read, not once per answer.
+  // The answers given on the strand to what this read brought go out in one write: a
+  // pipelining client is woken once per read, not once per answer.
   const bool deferred = defer_write_;
   defer_write_ = true;
   TakeFrames(read_buffer_.data(), n);
@@ -186,8 +190,10 @@ void Connection::DropPending() {
 void Connection::DispatchPending() {
   // Until hello succeeds, requests run one at a time, so a pipelined hello is in force before
   // the requests behind it start.
+  // Requests start only while the answers queued for the client stay under their bound: a
+  // client that does not read is not served either (the write completion resumes this).
   while (!closed_ && !close_after_flush_ && !pending_.empty() && in_flight_ < options_->max_in_flight &&
-         (session_.authenticated || in_flight_ == 0)) {
+         outbound_bytes_ < options_->max_outbound_bytes && (session_.authenticated || in_flight_ == 0)) {
     if (session_.authenticated) {
       // A token revoked or expired, or a user deactivated, ends the session at its next
       // request (and a changed role applies from then on).
@@ -323,9 +329,16 @@ void Connection::DoWrite() {
                         self->Close();
                         return;
                       }
+                      // Room again: feeds, the requests waiting and reading resume; what they
+                      // produce now goes out in one write.
+                      const bool deferred = self->defer_write_;
+                      self->defer_write_ = true;
                       self->PumpFeeds();
+                      self->DispatchPending();
+                      self->defer_write_ = deferred;
                       self->DoWrite();
                       self->MaybeFinishDrain();
+                      self->DoRead();
                     }));
 }
 

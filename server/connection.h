@@ -2,8 +2,9 @@
 // RequestHandler on the worker pool, writes the responses back (in completion order), and
 // runs the connection's change feed subscriptions. All its state lives on one strand.
 //
-// Limits it enforces (ServerOptions): frame size, requests in flight and the bytes of
-// requests not yet answered (reading pauses at either bound), hello and idle timeouts, and the feed's outbound bound and live lag. A bad frame
+// Limits it enforces (ServerOptions): frame size; requests in flight, the bytes of requests
+// not yet answered and the bytes of answers not yet written (reading pauses at each bound;
+// the last also pauses the feeds); hello and idle timeouts; a feed's live lag. A bad frame
 // gets an error frame with request id 0 and closes this connection only.
 #pragma once
 
@@ -109,7 +110,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string sending_;               // framed messages of the write in progress
   size_t outbound_bytes_ = 0;         // both together
   bool writing_ = false;
-  bool defer_write_ = false;          // Complete is queueing several answers
+  bool defer_write_ = false;          // OnRead or Complete is queueing several answers
 
   std::mutex finished_mu_;
   std::vector<Answer> finished_;      // GUARDED_BY(finished_mu_): see Finished

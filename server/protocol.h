@@ -14,11 +14,27 @@ namespace rapport::server {
 // The protocol version this build speaks (Hello.version).
 inline constexpr uint32_t kProtocolVersion = 1;
 
-// A verified request: the message bytes and the root table inside them.
+// A verified request: the message bytes and the root table inside them. Copies and moves
+// point `request` into their own bytes (a short message lives inside the std::string object,
+// so the old pointer would dangle).
 struct DecodedRequest {
   std::string bytes;
   const proto::Request* request = nullptr;
   uint64_t request_id() const { return request->request_id(); }
+
+  DecodedRequest() = default;
+  DecodedRequest(const DecodedRequest& o) : bytes(o.bytes), request(o.request ? Root() : nullptr) {}
+  DecodedRequest(DecodedRequest&& o) noexcept : bytes(std::move(o.bytes)), request(o.request ? Root() : nullptr) {
+    o.request = nullptr;
+  }
+  DecodedRequest& operator=(DecodedRequest o) noexcept {
+    bytes = std::move(o.bytes);
+    request = o.request ? Root() : nullptr;
+    return *this;
+  }
+
+ private:
+  const proto::Request* Root() const { return flatbuffers::GetRoot<proto::Request>(bytes.data()); }
 };
 
 // Verifies `message` as a Request: the FlatBuffers verifier (bounds, alignment, depth and
@@ -31,10 +47,26 @@ Result<DecodedRequest> DecodeRequest(std::string message);
 struct DecodedResponse {
   std::string bytes;
   const proto::Response* response = nullptr;
+
+  DecodedResponse() = default;
+  DecodedResponse(const DecodedResponse& o) : bytes(o.bytes), response(o.response ? Root() : nullptr) {}
+  DecodedResponse(DecodedResponse&& o) noexcept
+      : bytes(std::move(o.bytes)), response(o.response ? Root() : nullptr) {
+    o.response = nullptr;
+  }
+  DecodedResponse& operator=(DecodedResponse o) noexcept {
+    bytes = std::move(o.bytes);
+    response = o.response ? Root() : nullptr;
+    return *this;
+  }
+
   uint64_t request_id() const { return response->request_id(); }
   StatusCode code() const { return static_cast<StatusCode>(response->code()); }
   // The status the response carries (ok, or its code and message).
   Status status() const;
+
+ private:
+  const proto::Response* Root() const { return flatbuffers::GetRoot<proto::Response>(bytes.data()); }
 };
 Result<DecodedResponse> DecodeResponse(std::string message);
 

@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 3600));
   app.add_option("--max-subscriber-lag", so.max_subscriber_lag, "Events a live subscriber may fall behind")
       ->capture_default_str();
-  app.add_option("--feed-buffer-bytes", so.max_outbound_bytes, "Feed bytes queued per connection")->capture_default_str();
+  app.add_option("--feed-buffer-bytes", so.max_outbound_bytes, "Answer and feed bytes queued per connection; reading pauses at this bound until the client reads")->capture_default_str();
   app.add_option("--shutdown-grace", a.shutdown_grace_s, "Seconds shutdown waits for in-flight work")->capture_default_str();
   app.add_option("--snapshot-every", a.snapshot_every, "Read-model snapshot every N events")->capture_default_str();
   app.add_option("--backup-root", so.handler.backup_root,

@@ -38,8 +38,10 @@ struct ServerOptions {
   // answers go out; a frame that arrives whole is always taken, so one connection holds at
   // most this plus one read (64 KiB) plus one frame being received. Default: 16 MiB
   size_t max_request_bytes = 16 << 20;
-  // Feed events queued for one connection before the server stops reading more from the log
-  // for it (its outbound queue bound). Default: 1 MiB
+  // Bytes of answers and feed events queued for one connection and not yet written (its
+  // outbound queue bound). At the bound the server stops reading the connection's requests
+  // and the log for its feeds until the client reads; the answers of requests already in
+  // flight may still be added (at most max_in_flight of them). Default: 1 MiB
   size_t max_outbound_bytes = 1 << 20;
   // A live subscriber (one that had caught up) more than this many events behind the log
   // gets an error frame and is disconnected. Default: 100,000

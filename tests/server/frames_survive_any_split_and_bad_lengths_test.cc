@@ -131,3 +131,37 @@ TEST_CASE("only verified Requests with a known type and an id are decoded", "[se
     (void)DecodeRequest(flipped);
   }
 }
+
+TEST_CASE("a decoded message points into its own bytes after copies and moves, however short",
+          "[server][frames]") {
+  // An empty Response table verifies in a few bytes, short enough to live inside the
+  // std::string object: a pointer kept across a move would point into the old object.
+  flatbuffers::FlatBufferBuilder fbb;
+  fbb.Finish(proto::ResponseBuilder(fbb).Finish());
+  std::string tiny(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
+  REQUIRE(tiny.size() < 16);  // std::string keeps it inline
+  auto d = DecodeResponse(tiny);
+  REQUIRE(d.ok());
+  auto inside = [](const DecodedResponse& r) {
+    return reinterpret_cast<const char*>(r.response) >= r.bytes.data() &&
+           reinterpret_cast<const char*>(r.response) < r.bytes.data() + r.bytes.size();
+  };
+  CHECK(inside(*d));
+  CHECK(d->request_id() == 0);
+  DecodedResponse moved = std::move(*d);
+  CHECK(inside(moved));
+  DecodedResponse copied = moved;
+  CHECK(inside(copied));
+  std::vector<DecodedResponse> many;
+  for (int i = 0; i < 20; ++i) many.push_back(copied);  // reallocations move them
+  for (const auto& r : many) CHECK(inside(r));
+
+  auto req = DecodeRequest(PingRequest(7));
+  REQUIRE(req.ok());
+  std::vector<DecodedRequest> requests;
+  for (int i = 0; i < 20; ++i) requests.push_back(*req);
+  for (const auto& r : requests) {
+    CHECK(reinterpret_cast<const char*>(r.request) >= r.bytes.data());
+    CHECK(r.request_id() == 7);
+  }
+}
