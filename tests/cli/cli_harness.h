@@ -67,21 +67,32 @@ class Cli {
     static int n = 0;
     std::string base = dir_.path() + "/run" + std::to_string(++n);
     std::ofstream(base + ".in", std::ios::binary) << input;
+    // Everything the child needs is prepared before fork: between fork and exec a child of a
+    // threaded process may only make async-signal-safe calls (a malloc there can wait forever
+    // on a lock another thread held at the fork; it did under AddressSanitizer).
+    const std::string in_path = base + ".in", out_path = base + ".out", err_path = base + ".err";
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(RAPPORT_CLI));
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (std::string_view(*e).substr(0, 13) != "RAPPORT_DATA=") env_strings.emplace_back(*e);
+    }
+    env_strings.emplace_back("RAPPORT_DATA=");
+    std::vector<char*> envp;
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
     pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
-      int in = ::open((base + ".in").c_str(), O_RDONLY);
-      int out = ::open((base + ".out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int err = ::open((base + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int in = ::open(in_path.c_str(), O_RDONLY);
+      int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       ::dup2(in, 0);
       ::dup2(out, 1);
       ::dup2(err, 2);
-      std::vector<char*> argv;
-      argv.push_back(const_cast<char*>(RAPPORT_CLI));
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::setenv("RAPPORT_DATA", "", 1);
-      ::execv(RAPPORT_CLI, argv.data());
+      ::execve(RAPPORT_CLI, argv.data(), envp.data());
       ::_exit(127);
     }
     int status = 0;
