@@ -28,7 +28,7 @@ Connection::Connection(asio::ip::tcp::socket socket, ConnectionManager* manager,
       parser_(options->max_frame_bytes),
       hello_timer_(strand_),
       idle_timer_(strand_),
-      last_frame_(std::chrono::steady_clock::now()) {
+      last_activity_(std::chrono::steady_clock::now()) {
   asio::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
   peer_ = ec ? std::string("unknown") : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -113,7 +113,7 @@ void Connection::OnRead(const asio::error_code& ec, size_t n) {
     MaybeFinishDrain();
     return;
   }
-  last_frame_ = std::chrono::steady_clock::now();
+  last_activity_ = std::chrono::steady_clock::now();
   if (stop_reading_) return;
   // The answers given on the strand to what this read brought go out in one write: a
   // pipelining client is woken once per read, not once per answer.
@@ -310,7 +310,14 @@ void Connection::DoWrite() {
   if (defer_write_ || writing_ || outbound_.empty() || closed_) return;
   writing_ = true;
   sending_.swap(outbound_);  // sending_ was empty: outbound_ starts again with its capacity
-  asio::async_write(socket_, asio::buffer(sending_),
+  // Each part of the write that the client takes counts as activity (a large write to a
+  // client reading slowly may take longer than the idle timeout; one not reading at all
+  // still times out).
+  auto progress = [this](const asio::error_code& ec, size_t n) {
+    if (n > 0) last_activity_ = std::chrono::steady_clock::now();
+    return asio::transfer_all()(ec, n);
+  };
+  asio::async_write(socket_, asio::buffer(sending_), progress,
                     asio::bind_executor(strand_, [self = shared_from_this()](const asio::error_code& ec, size_t) {
                       self->writing_ = false;
                       if (self->closed_) return;
@@ -392,7 +399,7 @@ void Connection::MaybeFinishDrain() {
 }
 
 void Connection::ArmIdleTimer() {
-  idle_timer_.expires_at(last_frame_ + options_->idle_timeout);
+  idle_timer_.expires_at(last_activity_ + options_->idle_timeout);
   idle_timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
     if (ec || self->closed_) return;
     if (self->close_after_flush_) {  // the peer is not reading what we still have to send
@@ -401,16 +408,16 @@ void Connection::ArmIdleTimer() {
     }
     auto now = std::chrono::steady_clock::now();
     bool busy = self->in_flight_ > 0 || !self->subscriptions_.empty();
-    if (!busy && now - self->last_frame_ >= self->options_->idle_timeout) {
+    if (!busy && now - self->last_activity_ >= self->options_->idle_timeout) {
       self->CloseAfterFlush(Status::Unavailable(
           "idle for " + std::to_string(self->options_->idle_timeout.count() / 1000) + " s: connection closed"));
       if (!self->closed_) {
-        self->last_frame_ = now;
+        self->last_activity_ = now;
         self->ArmIdleTimer();  // forces the close if the flush never completes
       }
       return;
     }
-    if (busy) self->last_frame_ = now;
+    if (busy) self->last_activity_ = now;
     self->ArmIdleTimer();
   });
 }

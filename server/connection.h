@@ -118,7 +118,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::map<uint64_t, Subscription> subscriptions_;
   asio::steady_timer hello_timer_;
   asio::steady_timer idle_timer_;
-  std::chrono::steady_clock::time_point last_frame_;
+  // The last frame received or part of a write taken by the client: a client reading its
+  // answers slowly (its requests waiting for the outbound bound) is not idle.
+  std::chrono::steady_clock::time_point last_activity_;
 };
 
 }  // namespace rapport::server

@@ -25,8 +25,8 @@ struct ServerOptions {
   size_t max_frame_bytes = kDefaultMaxFrameBytes;
   // Open connections; more are refused with an error frame. Default: 1024
   size_t max_connections = 1024;
-  // A connection without a request in flight, a subscription or a received frame for this
-  // long is closed. Default: 300 s
+  // A connection without a request in flight, a subscription, a received frame or a
+  // write of answers the client took part of for this long is closed. Default: 300 s
   std::chrono::milliseconds idle_timeout{300'000};
   // A connection must authenticate (hello) within this. Default: 10 s
   std::chrono::milliseconds hello_timeout{10'000};

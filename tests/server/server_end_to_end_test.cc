@@ -197,6 +197,65 @@ TEST_CASE("a client that sends without reading its answers is not read either", 
   CHECK(ids.size() == 1 + kRequests);
 }
 
+TEST_CASE("a client reading its answers slowly is not idle while its requests wait for room",
+          "[server][e2e]") {
+  // 60 answers of ~40 KiB, read one socket buffer (~128 KiB) every 100 ms (about 2 s) with
+  // an idle timeout of 500 ms: most of the time nothing is in flight and no frame arrives, only answers are
+  // being written while the rest of the requests wait for the outbound bound.
+  ServerOptions o = ServerFixture::Defaults();
+  o.max_outbound_bytes = 64 << 10;
+  o.socket_send_buffer_bytes = 64 << 10;
+  o.idle_timeout = std::chrono::milliseconds(500);
+  ServerFixture s(o);
+  uint64_t note_position = 0;
+  {
+    auto c = s.Connect(s.rep_token);
+    auto contact = c->Execute(NewContact("Slow"));
+    REQUIRE(contact.ok());
+    fb::LogNoteT n;
+    n.body = std::string(40 << 10, 's');
+    n.links = std::make_unique<fb::LinksT>();
+    n.links->contact_ids = {contact->record_id};
+    fb::CommandT note;
+    note.body.Set(std::move(n));
+    REQUIRE(c->Execute(note).ok());
+    note_position = s.f.log->LastPosition();
+  }
+  constexpr int kRequests = 60;
+  std::string requests = Hello(s.rep_token);
+  for (int i = 0; i < kRequests; ++i) {
+    flatbuffers::FlatBufferBuilder fbb;
+    requests += EncodeFrame(FinishRequest(fbb, 2 + i, proto::CreateReadLog(fbb, note_position, 1)));
+  }
+  RawConnection raw(s.server->port(), 64 << 10);
+  raw.Write(requests);
+  FrameParser parser(64 << 20);
+  std::vector<DecodedResponse> answers;
+  std::string closed;  // a connection-level error before every answer came
+  std::vector<char> buf(256 << 10);
+  while (answers.size() < 1 + kRequests && closed.empty()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    asio::error_code ec;
+    size_t n = asio::read(raw.socket, asio::buffer(buf), asio::transfer_at_least(1), ec);
+    if (ec) break;
+    const char* d = buf.data();
+    while (parser.Feed(&d, &n) == FrameParser::State::kFrame) {
+      auto r = DecodeResponse(parser.TakeFrame());
+      REQUIRE(r.ok());
+      // Once everything is answered the client is idle, and the server may say so next.
+      if (r->request_id() == 0) {
+        if (answers.size() < 1 + kRequests) closed = r->status().ToString();
+        break;
+      }
+      answers.push_back(std::move(*r));
+    }
+  }
+  INFO("answers before the close: " << answers.size());
+  CHECK(closed == "");
+  REQUIRE(answers.size() == 1 + kRequests);
+  for (const auto& a : answers) CHECK(a.code() == StatusCode::kOk);
+}
+
 TEST_CASE("bad frames get an error frame and close only their own connection", "[server][e2e]") {
   ServerOptions o = ServerFixture::Defaults();
   o.max_frame_bytes = 64 << 10;
