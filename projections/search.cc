@@ -34,56 +34,88 @@ std::string SearchProjection::RecordName(uint64_t key) const {
          std::string(strings_.View(static_cast<Sym>(key & 0xffffffffu)));
 }
 
-void SearchProjection::Tokens(bool contact, const Fields& f, std::vector<std::string>* out) const {
+uint32_t& SearchProjection::RecordSlot(uint64_t key) {
+  Sym id = static_cast<Sym>(key & 0xffffffffu);
+  if (record_of_.size() <= id) record_of_.resize(std::max<size_t>(strings_.count(), size_t{id} + 1));
+  return record_of_[id][(key >> 32) == kContact ? 0 : 1];
+}
+
+bool SearchProjection::FindRecord(uint64_t key, uint32_t* index) const {
+  Sym id = static_cast<Sym>(key & 0xffffffffu);
+  uint64_t type = key >> 32;
+  if ((type != kContact && type != kCompany) || id >= record_of_.size()) return false;
+  uint32_t slot = record_of_[id][type == kContact ? 0 : 1];
+  if (slot == 0) return false;
+  *index = slot - 1;
+  return true;
+}
+
+const SearchProjection::Ordered& SearchProjection::OrderedOf(TokenKind kind) const {
+  return kind == TokenKind::kEmail ? emails_ : kind == TokenKind::kDomain ? domains_ : names_;
+}
+
+void SearchProjection::Register(uint32_t token) {
+  const Token& k = tokens_[token];
+  if (k.kind == TokenKind::kPair) {
+    pair_tokens_.push_back(token);
+  } else {
+    const_cast<Ordered&>(OrderedOf(k.kind)).emplace(strings_.View(k.text), token);
+  }
+}
+
+uint32_t SearchProjection::TokenFor(TokenKind kind, Sym text, Sym company) {
+  uint32_t next = static_cast<uint32_t>(tokens_.size());
+  if (kind == TokenKind::kPair) {
+    auto [token, added] = pairs_.Insert((uint64_t{company} << 32) | text, next);
+    if (!added) return token;
+  } else {
+    if (single_.size() <= text) single_.resize(std::max<size_t>(strings_.count(), size_t{text} + 1));
+    uint32_t& slot = single_[text][static_cast<size_t>(kind)];
+    if (slot != 0) return slot - 1;
+    slot = next + 1;
+  }
+  tokens_.push_back({kind, text, company});
+  postings_.emplace_back();
+  Register(next);
+  return next;
+}
+
+void SearchProjection::TokensOf(bool contact, const Fields& f, std::vector<uint32_t>* out) {
   out->clear();
   std::string full = domain::FoldName(contact ? std::string(strings_.View(f.first)) + " " +
                                                     std::string(strings_.View(f.last))
                                               : std::string(strings_.View(f.name)));
+  std::string_view words = full;
   size_t start = 0;
-  while (start < full.size()) {
-    size_t sp = full.find(' ', start);
-    if (sp == std::string::npos) sp = full.size();
-    if (sp > start) out->push_back("n:" + full.substr(start, sp - start));
+  while (start < words.size()) {
+    size_t sp = words.find(' ', start);
+    if (sp == std::string_view::npos) sp = words.size();
+    if (sp > start) out->push_back(TokenFor(TokenKind::kName, strings_.Intern(words.substr(start, sp - start)), 0));
     start = sp + 1;
   }
-  for (Sym e : f.emails) out->push_back("e:" + domain::NormalizeEmail(strings_.View(e)));
-  if (!contact && f.domain) out->push_back("d:" + std::string(strings_.View(f.domain)));
+  for (Sym e : f.emails) {
+    std::string_view raw = strings_.View(e);
+    std::string normal = domain::NormalizeEmail(raw);
+    Sym n = normal == raw ? e : strings_.Intern(normal);
+    if (n != 0) out->push_back(TokenFor(TokenKind::kEmail, n, 0));
+  }
+  if (!contact && f.domain) out->push_back(TokenFor(TokenKind::kDomain, f.domain, 0));
   if (contact && f.company && !full.empty()) {
-    out->push_back("k:" + std::string(strings_.View(f.company)) + ":" + full);
+    out->push_back(TokenFor(TokenKind::kPair, strings_.Intern(full), f.company));
   }
   std::sort(out->begin(), out->end());
   out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
-Sym SearchProjection::TokenSym(const std::string& token) {
-  size_t before = strings_.count();
-  Sym t = strings_.Intern(token);
-  if (strings_.count() != before) {  // a token never seen
-    if (token.rfind("k:", 0) == 0) {
-      pair_tokens_.push_back(t);
-    } else {
-      ordered_.emplace(strings_.View(t), t);
-    }
-  }
-  if (postings_.size() <= t) postings_.resize(t + 1);
-  return t;
-}
-
 void SearchProjection::Reindex(uint32_t record, const Fields& next, const events::EventView& e) {
   bool contact = (record_keys_[record] >> 32) == kContact;
-  thread_local std::vector<std::string> before, after;
-  if (open_[record].empty()) {
-    before.clear();  // a new (or emptied) record has no tokens to compare with
-  } else {
-    Tokens(contact, fields_[record], &before);
-  }
-  Tokens(contact, next, &after);
+  thread_local std::vector<uint32_t> after;
+  TokensOf(contact, next, &after);
   fields_[record] = next;
-  if (before == after) return;
-  // Close the postings of tokens the record no longer has.
+  // The record's open postings are the tokens it has had since its last change.
   auto& open = open_[record];
-  for (size_t i = 0; i < open.size();) {
-    if (std::binary_search(after.begin(), after.end(), strings_.View(open[i].token))) {
+  for (size_t i = 0; i < open.size();) {  // close those of tokens it no longer has
+    if (std::binary_search(after.begin(), after.end(), open[i].token)) {
       ++i;
       continue;
     }
@@ -93,12 +125,10 @@ void SearchProjection::Reindex(uint32_t record, const Fields& next, const events
     open[i] = open.back();
     open.pop_back();
   }
-  // Open postings for the tokens it gained.
-  for (const auto& token : after) {
-    if (std::binary_search(before.begin(), before.end(), token)) continue;
-    Sym t = TokenSym(token);
-    postings_[t].push_back({record_keys_[record], e.position(), UINT64_MAX, e.occurred_at_us(), INT64_MAX});
-    open.push_back({t, static_cast<uint32_t>(postings_[t].size() - 1)});
+  for (uint32_t token : after) {  // and open postings for the tokens it gained
+    if (std::any_of(open.begin(), open.end(), [&](const Open& o) { return o.token == token; })) continue;
+    postings_[token].push_back({record_keys_[record], e.position(), UINT64_MAX, e.occurred_at_us(), INT64_MAX});
+    open.push_back({token, static_cast<uint32_t>(postings_[token].size() - 1)});
   }
 }
 
@@ -107,12 +137,14 @@ void SearchProjection::Apply(const events::EventView& e) {
   bool contact = type == "contact";
   if (!contact && type != "company") return;
   uint64_t key = ((contact ? kContact : kCompany) << 32) | strings_.Intern(e.stream_id());
-  auto [record, added] = records_.Insert(key, static_cast<uint32_t>(record_keys_.size()));
-  if (added) {
+  uint32_t& slot = RecordSlot(key);
+  if (slot == 0) {
+    slot = static_cast<uint32_t>(record_keys_.size()) + 1;
     record_keys_.push_back(key);
     fields_.emplace_back();
     open_.emplace_back();
   }
+  uint32_t record = slot - 1;
   Fields next = fields_[record];
   switch (e.type()) {
     case fb::Payload::ContactCreated: {
@@ -181,36 +213,42 @@ std::vector<SearchHit> SearchProjection::Search(std::string_view text, std::stri
                                                 const AsOf& at, size_t limit) const {
   std::vector<SearchHit> out;
   std::set<uint64_t> seen;
-  std::vector<std::string> prefixes;
+  struct Prefix {
+    const Ordered* tokens;
+    std::string text;
+    bool name_words;  // "marie cu": the first word must match whole, then the full name by prefix
+  };
+  std::vector<Prefix> prefixes;
   std::string folded;
   if (text.find('@') != std::string_view::npos) {
-    prefixes.push_back("e:" + domain::NormalizeEmail(text));
+    prefixes.push_back({&emails_, domain::NormalizeEmail(text), false});
   } else {
     folded = domain::FoldName(text);
-    if (folded.empty()) return out;
-    prefixes.push_back("n:" + folded.substr(0, folded.find(' ')));
-    if (folded.find(' ') == std::string::npos) prefixes.push_back("d:" + domain::NormalizeEmail(text));
+    bool several_words = folded.find(' ') != std::string::npos;
+    if (!folded.empty()) prefixes.push_back({&names_, folded.substr(0, folded.find(' ')), several_words});
+    // A domain is one word as typed ("acme.example" folds to two name words).
+    std::string typed = domain::NormalizeEmail(text);
+    if (typed.find_first_of(" \t") == std::string::npos) prefixes.push_back({&domains_, typed, false});
   }
-  bool several_words = folded.find(' ') != std::string::npos;
-  for (const auto& prefix : prefixes) {
-    for (auto it = ordered_.lower_bound(prefix); it != ordered_.end() && out.size() < limit; ++it) {
+  for (const auto& [ordered, prefix, name_words] : prefixes) {
+    if (prefix.empty()) continue;
+    for (auto it = ordered->lower_bound(prefix); it != ordered->end() && out.size() < limit; ++it) {
       if (it->first.compare(0, prefix.size(), prefix) != 0) break;
-      // "marie cu": the first word must match whole, then the full name by prefix.
-      if (several_words && it->first.size() != prefix.size()) continue;
+      if (name_words && it->first.size() != prefix.size()) continue;
       for (const Posting& p : postings_[it->second]) {
         if (!p.Visible(at) || seen.count(p.record)) continue;
         std::string rec = RecordName(p.record);
         if (!type.empty() && rec.compare(0, type.size(), type) != 0) continue;
-        if (several_words) {
-          const uint32_t* r = records_.Find(p.record);
-          if (!r) continue;
-          const Fields& f = fields_[*r];  // current names: only exact in the now view
+        if (name_words) {
+          uint32_t r;
+          if (!FindRecord(p.record, &r)) continue;
+          const Fields& f = fields_[r];  // current names: only exact in the now view
           std::string full = domain::FoldName(std::string(strings_.View(f.first)) + " " +
                                               std::string(strings_.View(f.last)) + std::string(strings_.View(f.name)));
           if (full.rfind(folded, 0) != 0) continue;
         }
         seen.insert(p.record);
-        out.push_back({rec, std::string(it->first.substr(2))});
+        out.push_back({rec, std::string(it->first)});
         if (out.size() >= limit) break;
       }
     }
@@ -220,55 +258,65 @@ std::vector<SearchHit> SearchProjection::Search(std::string_view text, std::stri
 
 std::vector<DuplicateGroup> SearchProjection::Duplicates(const AsOf& at) const {
   std::vector<DuplicateGroup> out;
-  auto group = [&](Sym token, const std::string& reason) {
+  auto group = [&](uint32_t token, const std::string& reason) {
     std::set<std::string> records;
     for (const Posting& p : postings_[token]) {
       if (p.Visible(at) && (p.record >> 32) == kContact) records.insert(RecordName(p.record));
     }
     if (records.size() >= 2) out.push_back({reason, {records.begin(), records.end()}});
   };
-  for (auto it = ordered_.lower_bound("e:"); it != ordered_.end() && it->first.rfind("e:", 0) == 0; ++it) {
-    group(it->second, "same email " + std::string(it->first.substr(2)));
+  for (const auto& [email, token] : emails_) group(token, "same email " + std::string(email));
+  std::vector<std::pair<std::string, uint32_t>> pairs;  // "<company>:<full name>", in that order
+  for (uint32_t t : pair_tokens_) {
+    pairs.emplace_back(std::string(strings_.View(tokens_[t].company)) + ":" + std::string(strings_.View(tokens_[t].text)), t);
   }
-  std::vector<std::pair<std::string_view, Sym>> pairs;
-  for (Sym t : pair_tokens_) pairs.emplace_back(strings_.View(t), t);
   std::sort(pairs.begin(), pairs.end());
   for (const auto& [text, t] : pairs) {
-    std::string what(text.substr(2));
-    auto colon = what.find(':');
-    group(t, "same name at " + what.substr(0, colon) + ": " + what.substr(colon + 1));
+    group(t, "same name at " + std::string(strings_.View(tokens_[t].company)) + ": " +
+                 std::string(strings_.View(tokens_[t].text)));
   }
   return out;
 }
 
-void SearchProjection::Rebuild() {
-  ordered_.clear();
-  pair_tokens_.clear();
-  for (Sym t = 1; t < postings_.size(); ++t) {
-    if (postings_[t].empty()) continue;
-    std::string_view token = strings_.View(t);
-    if (token.rfind("k:", 0) == 0) {
-      pair_tokens_.push_back(t);
+bool SearchProjection::Rebuild() {
+  for (uint32_t t = 0; t < tokens_.size(); ++t) {
+    const Token& k = tokens_[t];
+    if (k.kind == TokenKind::kPair) {
+      if (!pairs_.Insert((uint64_t{k.company} << 32) | k.text, t).second) return false;
     } else {
-      ordered_.emplace(token, t);
+      if (single_.size() <= k.text) single_.resize(strings_.count());
+      uint32_t& slot = single_[k.text][static_cast<size_t>(k.kind)];
+      if (slot != 0) return false;  // the same token twice
+      slot = t + 1;
     }
+    Register(t);
+  }
+  for (uint32_t r = 0; r < record_keys_.size(); ++r) {
+    uint32_t& slot = RecordSlot(record_keys_[r]);
+    if (slot != 0) return false;  // the same record twice
+    slot = r + 1;
   }
   open_.assign(record_keys_.size(), {});
-  for (Sym t = 1; t < postings_.size(); ++t) {
+  for (uint32_t t = 0; t < postings_.size(); ++t) {
     for (uint32_t i = 0; i < postings_[t].size(); ++i) {
       const Posting& p = postings_[t][i];
       if (p.to_position != UINT64_MAX) continue;
-      if (const uint32_t* r = records_.Find(p.record)) open_[*r].push_back({t, i});
+      uint32_t r;
+      if (FindRecord(p.record, &r)) open_[r].push_back({t, i});
     }
   }
+  return true;
 }
 
 void SearchProjection::Serialize(BinaryWriter* w) const {
   strings_.Serialize(w);
-  w->Var(postings_.size());
-  for (const auto& list : postings_) {
-    w->Var(list.size());
-    for (const auto& p : list) {
+  w->Var(tokens_.size());
+  for (size_t t = 0; t < tokens_.size(); ++t) {
+    w->U8(static_cast<uint8_t>(tokens_[t].kind));
+    w->Var(tokens_[t].text);
+    w->Var(tokens_[t].company);
+    w->Var(postings_[t].size());
+    for (const auto& p : postings_[t]) {
       w->Var(p.record);
       w->Var(p.from_position);
       w->Var(p.to_position == UINT64_MAX ? 0 : p.to_position);
@@ -289,10 +337,21 @@ void SearchProjection::Serialize(BinaryWriter* w) const {
 bool SearchProjection::Deserialize(BinaryReader* r) {
   Clear();
   if (!strings_.Deserialize(r)) return false;
-  postings_.resize(r->Count());
-  if (postings_.size() > strings_.count()) return false;
-  for (auto& list : postings_) {
-    list.resize(r->Count(5));
+  const uint64_t syms = strings_.count();
+  auto record_ok = [&](uint64_t key) {
+    uint64_t type = key >> 32;
+    return (type == kContact || type == kCompany) && (key & 0xffffffffu) < syms;
+  };
+  uint64_t n = r->Count(4);
+  for (uint64_t t = 0; t < n && r->ok(); ++t) {
+    uint8_t kind = r->U8();
+    Token k{static_cast<TokenKind>(kind), static_cast<Sym>(r->Var()), static_cast<Sym>(r->Var())};
+    if (kind > static_cast<uint8_t>(TokenKind::kPair) || k.text == 0 || k.text >= syms || k.company >= syms ||
+        (k.kind == TokenKind::kPair) != (k.company != 0)) {
+      return false;
+    }
+    tokens_.push_back(k);
+    auto& list = postings_.emplace_back(r->Count(5));
     for (auto& p : list) {
       p.record = r->Var();
       p.from_position = r->Var();
@@ -300,29 +359,40 @@ bool SearchProjection::Deserialize(BinaryReader* r) {
       p.to_position = to == 0 ? UINT64_MAX : to;
       p.from_occurred = r->SVar();
       p.to_occurred = r->SVar();
+      if (r->ok() && !record_ok(p.record)) return false;
     }
   }
-  uint64_t n = r->Count(7);
+  n = r->Count(7);
   for (uint64_t i = 0; i < n && r->ok(); ++i) {
     uint64_t key = r->Var();
-    if (!records_.Insert(key, static_cast<uint32_t>(record_keys_.size())).second) return false;
+    if (!record_ok(key)) return false;
     record_keys_.push_back(key);
     Fields& f = fields_.emplace_back();
     for (Sym* x : {&f.first, &f.last, &f.name, &f.company, &f.domain}) *x = static_cast<Sym>(r->Var());
     f.emails.resize(r->Count());
     for (auto& e : f.emails) e = static_cast<Sym>(r->Var());
+    for (Sym x : {f.first, f.last, f.name, f.company, f.domain}) {
+      if (x >= syms) return false;
+    }
+    for (Sym e : f.emails) {
+      if (e >= syms) return false;
+    }
   }
   if (!r->ok()) return false;
-  Rebuild();
-  return true;
+  return Rebuild();
 }
 
 void SearchProjection::Clear() {
   strings_.Clear();
+  tokens_.clear();
   postings_.clear();
-  ordered_.clear();
+  single_.clear();
+  pairs_.Clear();
+  names_.clear();
+  emails_.clear();
+  domains_.clear();
   pair_tokens_.clear();
-  records_.Clear();
+  record_of_.clear();
   record_keys_.clear();
   fields_.clear();
   open_.clear();

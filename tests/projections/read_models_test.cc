@@ -1,5 +1,8 @@
 // Each read model against hand-computed answers on a small story, now and in past views.
+#include <array>
+
 #include "projection_fixture.h"
+#include "projections/search.h"
 #include "projections/timeline.h"
 
 using namespace rapport;
@@ -487,4 +490,92 @@ TEST_CASE("search by name, email and domain, and duplicate candidates", "[projec
   });
   REQUIRE(old.size() == 1);
   CHECK(old[0].record == "contact/C-3");
+}
+
+TEST_CASE("search: several words, a company id with a colon, and a stored index read back",
+          "[projections][search][snapshot]") {
+  Story s;
+  fb::CreateCompanyT eu;
+  eu.company_id = "acme:eu";  // record ids may hold ':'
+  eu.name = "Acme Europe";
+  eu.domain = "acme.example";
+  s.Run("U-3", std::move(eu));
+  for (const char* email : {"marie.a@acme.example", "Marie.B@ACME.example"}) {
+    fb::CreateContactT c;
+    c.first_name = "Marie";
+    c.last_name = "Curie-Sklodowska";
+    c.emails = {email};
+    c.company_id = "acme:eu";
+    s.Run("U-3", std::move(c));
+  }
+  auto engine = s.Engine();
+  AsOf now = AsOf::Now(s.clock.NowMicros());
+  auto search = [&](const char* text) {
+    std::vector<std::string> records;
+    for (const auto& h : engine->Read(now, [&](const ReadModel& m, const AsOf& at) {
+           return m.search.Search(text, "", at, 50);
+         })) {
+      records.push_back(h.record + " " + h.matched);
+    }
+    std::sort(records.begin(), records.end());
+    return records;
+  };
+  // The first word whole, then the full name by prefix.
+  CHECK(search("marie curie-s") == std::vector<std::string>{"contact/C-2 marie", "contact/C-3 marie"});
+  CHECK(search("marie cu") == std::vector<std::string>{"contact/C-1 marie", "contact/C-2 marie", "contact/C-3 marie"});
+  CHECK(search("mar curie").empty());
+  CHECK(search("MARIE.B@acme") == std::vector<std::string>{"contact/C-3 marie.b@acme.example"});
+  CHECK(search("acme.ex") == std::vector<std::string>{"company/acme:eu acme.example"});
+  auto dups = engine->Read(now, [](const ReadModel& m, const AsOf& at) { return m.search.Duplicates(at); });
+  std::vector<std::string> reasons;
+  for (const auto& d : dups) reasons.push_back(d.reason);
+  CHECK(std::find(reasons.begin(), reasons.end(), "same name at acme:eu: marie curie sklodowska") != reasons.end());
+
+  // Read back from its bytes: the same answers and the same bytes.
+  std::string bytes = engine->Read(now, [](const ReadModel& m, const AsOf&) {
+    BinaryWriter w;
+    m.search.Serialize(&w);
+    return w.Take();
+  });
+  SearchProjection copy;
+  BinaryReader r(bytes);
+  REQUIRE(copy.Deserialize(&r));
+  BinaryWriter again;
+  copy.Serialize(&again);
+  CHECK(again.bytes() == bytes);
+  auto hits = copy.Search("marie cu", "", now, 50);
+  CHECK(hits.size() == 3);
+  CHECK(copy.Duplicates(now).size() == dups.size());
+}
+
+TEST_CASE("a stored search index with a damaged token is refused", "[projections][search][snapshot]") {
+  // strings "marie", "CO-1"; then tokens (kind, text, company, no postings); then no records
+  auto bytes = [](std::initializer_list<std::array<uint64_t, 3>> tokens) {
+    BinaryWriter w;
+    w.Var(3);
+    w.Str("marie");
+    w.Str("CO-1");
+    w.Var(tokens.size());
+    for (auto [kind, text, company] : tokens) {
+      w.U8(static_cast<uint8_t>(kind));
+      w.Var(text);
+      w.Var(company);
+      w.Var(0);
+    }
+    w.Var(0);
+    return w.Take();
+  };
+  SearchProjection search;
+  std::string good = bytes({{0, 1, 0}, {3, 1, 2}});  // a name word; a name at CO-1
+  BinaryReader r(good);
+  REQUIRE(search.Deserialize(&r));
+  for (std::string damaged : {bytes({{0, 1, 0}, {0, 1, 0}}),  // the same token twice
+                              bytes({{4, 1, 0}}),             // no such kind
+                              bytes({{0, 3, 0}}),             // no such string
+                              bytes({{0, 0, 0}}),             // the empty string
+                              bytes({{3, 1, 0}}),             // a name at no company
+                              bytes({{1, 1, 2}})}) {          // an email with a company
+    BinaryReader d(damaged);
+    CHECK_FALSE(search.Deserialize(&d));
+  }
 }
