@@ -6,8 +6,10 @@
 // (snapshots and rebuilds compare byte for byte). 0 is the empty string.
 //
 // Strings live back to back in large chunks (no allocation per string); lookups go through an
-// open-addressing table of (hash, number) slots, compared by hash first. About 12 bytes per
-// string for its reference, and 11-23 bytes for its slot (8 bytes at 35-70 % load).
+// open-addressing table of (hash, number) slots, compared by hash first, except record ids
+// like "C-123", which are packed into 64-bit keys and found in a table of their own (PackId).
+// About 12 bytes per string for its reference, and 11-23 bytes for its slot (8 bytes at
+// 35-70 % load; 16 bytes for a packed id).
 // Not thread-safe: owned by the read model, written only while applying events.
 #pragma once
 
@@ -26,19 +28,46 @@ namespace rapport::projections {
 
 using Sym = uint32_t;  // an interned string; 0 = ""
 
+// A record id of the form "C-123" or "TSK-9" (one to four capital letters, a dash, and a
+// number of up to 12 digits without a leading zero) as a number below 2^60: the
+// letters in bits 40-59, 5 bits each, the number below. 0 for every other string. Different
+// ids give different numbers.
+inline uint64_t PackRecordId(std::string_view id) {
+  size_t dash = id.find('-');
+  if (dash == 0 || dash == std::string_view::npos || dash > 4) return 0;
+  size_t digits = id.size() - dash - 1;
+  if (digits == 0 || digits > 12 || id[dash + 1] == '0') return 0;
+  uint64_t prefix = 0;
+  for (size_t i = 0; i < dash; ++i) {
+    char c = id[i];
+    if (c < 'A' || c > 'Z') return 0;
+    prefix = prefix * 32 + static_cast<uint64_t>(c - 'A' + 1);
+  }
+  uint64_t n = 0;
+  for (size_t i = dash + 1; i < id.size(); ++i) {
+    char c = id[i];
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (n >= (uint64_t{1} << 40)) return 0;
+  return (prefix << 40) | n;
+}
+
 class Interner {
  public:
   Interner() { Clear(); }
 
   Sym Intern(std::string_view s) {
     if (s.empty()) return 0;
+    if (uint64_t key = PackId(s)) return InternPacked(key, s);
     uint32_t h = Hash(s);
-    if ((count() + 1) * 10 > table_.size() * 7) Grow();
+    if ((hashed_ + 1) * 10 > table_.size() * 7) Grow();
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       uint64_t slot = table_[i];
       if (slot == 0) {
         Sym id = Add(s);
         table_[i] = Slot(h, id);
+        ++hashed_;
         return id;
       }
       if (SlotHash(slot) == h && View(SlotId(slot)) == s) return SlotId(slot);
@@ -47,6 +76,13 @@ class Interner {
   // The number of `s`, or 0 if it was never interned.
   Sym Find(std::string_view s) const {
     if (s.empty()) return 0;
+    if (uint64_t key = PackId(s)) {
+      for (size_t i = Mix(key) & packed_mask_;; i = (i + 1) & packed_mask_) {
+        const PackedSlot& slot = packed_[i];
+        if (slot.key == key) return slot.id;
+        if (slot.key == 0) return 0;
+      }
+    }
     uint32_t h = Hash(s);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       uint64_t slot = table_[i];
@@ -70,6 +106,10 @@ class Interner {
     offsets_.assign(1, Ref{});
     table_.assign(1024, 0);
     mask_ = table_.size() - 1;
+    hashed_ = 0;
+    packed_.assign(1024, PackedSlot{});
+    packed_mask_ = packed_.size() - 1;
+    packed_count_ = 0;
   }
   void Serialize(BinaryWriter* w) const {
     w->Var(count());
@@ -110,6 +150,50 @@ class Interner {
   static uint32_t SlotHash(uint64_t slot) { return static_cast<uint32_t>(slot >> 32); }
   static Sym SlotId(uint64_t slot) { return static_cast<Sym>(slot); }
 
+  // Record ids ("C-123") as one nonzero key (bit 63 above PackRecordId). Such ids are most of
+  // what projections intern, and are looked up at random among millions: their table slot
+  // holds the key beside the number, so a hit costs one cache miss (a string's slot costs
+  // three: the slot, the string's reference, its bytes) and no hashing of bytes.
+  static uint64_t PackId(std::string_view id) {
+    uint64_t packed = PackRecordId(id);
+    return packed == 0 ? 0 : (uint64_t{1} << 63) | packed;
+  }
+  static uint64_t Mix(uint64_t k) {  // splitmix64 finaliser
+    k ^= k >> 30;
+    k *= 0xbf58476d1ce4e5b9ULL;
+    k ^= k >> 27;
+    k *= 0x94d049bb133111ebULL;
+    return k ^ (k >> 31);
+  }
+  struct PackedSlot {
+    uint64_t key = 0;  // 0 = empty
+    Sym id = 0;
+  };
+  Sym InternPacked(uint64_t key, std::string_view s) {
+    if ((packed_count_ + 1) * 10 > packed_.size() * 7) GrowPacked();
+    for (size_t i = Mix(key) & packed_mask_;; i = (i + 1) & packed_mask_) {
+      PackedSlot& slot = packed_[i];
+      if (slot.key == key) return slot.id;
+      if (slot.key == 0) {
+        slot.key = key;
+        slot.id = Add(s);
+        ++packed_count_;
+        return slot.id;
+      }
+    }
+  }
+  void GrowPacked() {
+    PackedTable old(packed_.size() * 2, PackedSlot{});
+    old.swap(packed_);
+    packed_mask_ = packed_.size() - 1;
+    for (const PackedSlot& slot : old) {
+      if (slot.key == 0) continue;
+      size_t i = Mix(slot.key) & packed_mask_;
+      while (packed_[i].key != 0) i = (i + 1) & packed_mask_;
+      packed_[i] = slot;
+    }
+  }
+
   Sym Add(std::string_view s) {
     if (chunk_used_ + s.size() > kChunk) {
       chunks_.emplace_back(new char[std::max(kChunk, s.size())]);
@@ -138,8 +222,13 @@ class Interner {
   size_t chunk_used_ = kChunk;
   std::vector<Ref> offsets_;
   using Table = std::vector<uint64_t, LargeTableAllocator<uint64_t>>;
-  Table table_;  // Slot(hash, number), 0 = empty
+  Table table_;  // Slot(hash, number) of strings that are not packed ids, 0 = empty
   size_t mask_ = 0;
+  size_t hashed_ = 0;  // strings in table_
+  using PackedTable = std::vector<PackedSlot, LargeTableAllocator<PackedSlot>>;
+  PackedTable packed_;  // packed ids
+  size_t packed_mask_ = 0;
+  size_t packed_count_ = 0;
 };
 
 }  // namespace rapport::projections

@@ -34,24 +34,8 @@ uint64_t TypeCode(std::string_view type) {
 // 60-62, the letters in bits 40-59 (5 bits each), the number in bits 0-39. Other ids are
 // interned: the type code in bits 32-34, the string's number below.
 static uint64_t PackedKey(uint64_t code, std::string_view id) {
-  size_t dash = id.find('-');
-  if (dash == 0 || dash == std::string_view::npos || dash > 4) return 0;
-  size_t digits = id.size() - dash - 1;
-  if (digits == 0 || digits > 12 || id[dash + 1] == '0') return 0;
-  uint64_t prefix = 0;
-  for (size_t i = 0; i < dash; ++i) {
-    char c = id[i];
-    if (c < 'A' || c > 'Z') return 0;
-    prefix = prefix * 32 + static_cast<uint64_t>(c - 'A' + 1);
-  }
-  uint64_t n = 0;
-  for (size_t i = dash + 1; i < id.size(); ++i) {
-    char c = id[i];
-    if (c < '0' || c > '9') return 0;
-    n = n * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (n >= (uint64_t{1} << 40)) return 0;
-  return (uint64_t{1} << 63) | (code << 60) | (prefix << 40) | n;
+  uint64_t packed = PackRecordId(id);
+  return packed == 0 ? 0 : (uint64_t{1} << 63) | (code << 60) | packed;
 }
 
 uint64_t TimelineProjection::Key(std::string_view type, std::string_view id) {

@@ -62,3 +62,53 @@ TEST_CASE("the interner's snapshot round-trips and refuses duplicates", "[projec
   rapport::projections::BinaryReader rd(dup.bytes());
   CHECK_FALSE(c.Deserialize(&rd));
 }
+
+TEST_CASE("record ids are packed into keys and numbered with every other string in first-seen order",
+          "[projections][interner]") {
+  using rapport::projections::PackRecordId;
+  CHECK(PackRecordId("C-1") != 0);
+  CHECK(PackRecordId("TSK-999999999999") != 0);
+  CHECK(PackRecordId("ABCD-1") != PackRecordId("ABC-1"));
+  CHECK(PackRecordId("Z-1") != PackRecordId("AA-1"));
+  // Not of the packed shape: interned as strings, and never mistaken for a packed id.
+  for (const char* other : {"C-0", "C-012", "c-1", "ABCDE-1", "-1", "C-", "C1", "C-1x", "C-1099511627776",
+                            "C-1234567890123", "Ç-1"}) {
+    INFO(other);
+    CHECK(PackRecordId(other) == 0);
+  }
+  CHECK(PackRecordId("C-999999999999") != 0);  // 12 digits, the most
+
+  Interner in;
+  std::vector<std::string> strings;
+  for (int i = 1; i <= 120'000; ++i) {
+    strings.push_back("C-" + std::to_string(i));      // packed
+    if (i % 3 == 0) strings.push_back("c-" + std::to_string(i));  // a string
+    if (i % 5 == 0) strings.push_back("C-0" + std::to_string(i));  // a string
+    if (i % 7 == 0) strings.push_back("CO-" + std::to_string(i));  // packed
+  }
+  for (size_t i = 0; i < strings.size(); ++i) {
+    REQUIRE(in.Find(strings[i]) == 0);
+    REQUIRE(in.Intern(strings[i]) == static_cast<Sym>(i + 1));
+  }
+  for (size_t i = 0; i < strings.size(); ++i) {
+    REQUIRE(in.Intern(strings[i]) == static_cast<Sym>(i + 1));
+    REQUIRE(in.Find(strings[i]) == static_cast<Sym>(i + 1));
+    REQUIRE(in.View(static_cast<Sym>(i + 1)) == strings[i]);
+  }
+  CHECK(in.Find("C-120001") == 0);
+  CHECK(in.Find("CO-1") == 0);
+
+  // Read back from its bytes: the same numbers, packed or not.
+  rapport::projections::BinaryWriter w;
+  in.Serialize(&w);
+  Interner back;
+  rapport::projections::BinaryReader r(w.bytes());
+  REQUIRE(back.Deserialize(&r));
+  for (size_t i = 0; i < strings.size(); i += 97) REQUIRE(back.Find(strings[i]) == static_cast<Sym>(i + 1));
+  rapport::projections::BinaryWriter dup;  // a packed id twice is damage like any other
+  dup.Var(3);
+  dup.Str("C-7");
+  dup.Str("C-7");
+  rapport::projections::BinaryReader d(dup.bytes());
+  CHECK_FALSE(back.Deserialize(&d));
+}
