@@ -84,7 +84,11 @@ TEST_CASE("record ids are packed into keys and numbered with every other string 
     strings.push_back("C-" + std::to_string(i));      // packed
     if (i % 3 == 0) strings.push_back("c-" + std::to_string(i));  // a string
     if (i % 5 == 0) strings.push_back("C-0" + std::to_string(i));  // a string
-    if (i % 7 == 0) strings.push_back("CO-" + std::to_string(i));  // packed
+    if (i % 7 == 0) strings.push_back("CO-" + std::to_string(i));  // packed, sparser than in sequence
+  }
+  for (int i = 5'000; i >= 1; --i) strings.push_back("TKT-" + std::to_string(i * 3));  // backwards
+  for (char letter = 'A'; letter <= 'Z'; ++letter) {  // more letter prefixes than get arrays
+    for (int i : {1, 2, 900'000'000, 3}) strings.push_back(std::string(1, letter) + "X-" + std::to_string(i));
   }
   for (size_t i = 0; i < strings.size(); ++i) {
     REQUIRE(in.Find(strings[i]) == 0);
@@ -104,7 +108,25 @@ TEST_CASE("record ids are packed into keys and numbered with every other string 
   Interner back;
   rapport::projections::BinaryReader r(w.bytes());
   REQUIRE(back.Deserialize(&r));
-  for (size_t i = 0; i < strings.size(); i += 97) REQUIRE(back.Find(strings[i]) == static_cast<Sym>(i + 1));
+  for (size_t i = 0; i < strings.size(); ++i) REQUIRE(back.Find(strings[i]) == static_cast<Sym>(i + 1));
+  rapport::projections::BinaryWriter again;
+  back.Serialize(&again);
+  CHECK(again.bytes() == w.bytes());
+
+  // An id first seen far ahead of its sequence, which the sequence then reaches: one number.
+  Interner ahead;
+  REQUIRE(ahead.Intern("D-5000") == 1);
+  for (int i = 1; i <= 6'000; ++i) {
+    REQUIRE(ahead.Intern("D-" + std::to_string(i)) == static_cast<Sym>(i == 5'000 ? 1 : i < 5'000 ? i + 1 : i));
+  }
+  CHECK(ahead.Find("D-5000") == 1);
+  CHECK(ahead.count() == 6'001);
+  // Cleared, it starts again from nothing.
+  ahead.Clear();
+  CHECK(ahead.Find("D-1") == 0);
+  CHECK(ahead.Find("D-5000") == 0);
+  CHECK(ahead.Intern("D-7") == 1);
+  CHECK(ahead.Find("D-1") == 0);
   rapport::projections::BinaryWriter dup;  // a packed id twice is damage like any other
   dup.Var(3);
   dup.Str("C-7");
