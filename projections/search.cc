@@ -342,11 +342,17 @@ bool SearchProjection::Deserialize(BinaryReader* r) {
     uint64_t type = key >> 32;
     return (type == kContact || type == kCompany) && (key & 0xffffffffu) < syms;
   };
+  auto sym = [&](Sym* out) {  // a string's number, checked before it is narrowed
+    uint64_t v = r->Var();
+    *out = static_cast<Sym>(v);
+    return v < syms;
+  };
   uint64_t n = r->Count(4);
   for (uint64_t t = 0; t < n && r->ok(); ++t) {
     uint8_t kind = r->U8();
-    Token k{static_cast<TokenKind>(kind), static_cast<Sym>(r->Var()), static_cast<Sym>(r->Var())};
-    if (kind > static_cast<uint8_t>(TokenKind::kPair) || k.text == 0 || k.text >= syms || k.company >= syms ||
+    Token k{static_cast<TokenKind>(kind)};
+    if (!sym(&k.text) || !sym(&k.company)) return false;
+    if (kind > static_cast<uint8_t>(TokenKind::kPair) || k.text == 0 ||
         (k.kind == TokenKind::kPair) != (k.company != 0)) {
       return false;
     }
@@ -368,14 +374,12 @@ bool SearchProjection::Deserialize(BinaryReader* r) {
     if (!record_ok(key)) return false;
     record_keys_.push_back(key);
     Fields& f = fields_.emplace_back();
-    for (Sym* x : {&f.first, &f.last, &f.name, &f.company, &f.domain}) *x = static_cast<Sym>(r->Var());
-    f.emails.resize(r->Count());
-    for (auto& e : f.emails) e = static_cast<Sym>(r->Var());
-    for (Sym x : {f.first, f.last, f.name, f.company, f.domain}) {
-      if (x >= syms) return false;
+    for (Sym* x : {&f.first, &f.last, &f.name, &f.company, &f.domain}) {
+      if (!sym(x)) return false;
     }
-    for (Sym e : f.emails) {
-      if (e >= syms) return false;
+    f.emails.resize(r->Count());
+    for (auto& e : f.emails) {
+      if (!sym(&e)) return false;
     }
   }
   if (!r->ok()) return false;

@@ -574,7 +574,10 @@ TEST_CASE("a stored search index with a damaged token is refused", "[projections
                               bytes({{0, 3, 0}}),             // no such string
                               bytes({{0, 0, 0}}),             // the empty string
                               bytes({{3, 1, 0}}),             // a name at no company
-                              bytes({{1, 1, 2}})}) {          // an email with a company
+                              bytes({{1, 1, 2}}),             // an email with a company
+                              bytes({{3, 1, 2}, {3, 1, 2}}),  // the same name at a company twice
+                              bytes({{0, (uint64_t{1} << 32) + 1, 0}})}) {  // a number past 32 bits
+    INFO(damaged.size());
     BinaryReader d(damaged);
     CHECK_FALSE(search.Deserialize(&d));
   }
