@@ -14,11 +14,8 @@ LogIterator::LogIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* log_famil
   rocksdb::ReadOptions ro;
   ro.fill_cache = options.fill_cache;
   ro.readahead_size = options.readahead_bytes;
-  if (options.upto_position != 0 && options.upto_position != UINT64_MAX) {
-    upper_bound_key_ = keys::PositionKey(options.upto_position + 1);
-    upper_bound_ = std::make_unique<rocksdb::Slice>(upper_bound_key_);
-    ro.iterate_upper_bound = upper_bound_.get();
-  }
+  // upto_position is checked on each key in Settle(), which decodes it anyway, rather than
+  // given to RocksDB as iterate_upper_bound, which compares every key with the bound again.
   it_.reset(db->NewIterator(ro, log_family));
 }
 
@@ -46,6 +43,7 @@ void LogIterator::Settle() {
                                    " bytes is not a position (expected 8)");
       return;
     }
+    if (options_.upto_position != 0 && *pos > options_.upto_position) return;  // the end
     if (*pos != expected_next_) {
       status_ = Status::Corruption("position " + std::to_string(expected_next_) +
                                    " is missing from the log (next present is " +

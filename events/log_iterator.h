@@ -66,8 +66,6 @@ class LogIterator {
   void Settle();
 
   LogReadOptions options_;
-  std::string upper_bound_key_;  // must outlive it_
-  std::unique_ptr<rocksdb::Slice> upper_bound_;
   std::unique_ptr<rocksdb::Iterator> it_;
   // A copy of the current value when RocksDB's bytes are not 8-byte aligned: FlatBuffers
   // reads its offsets and 8-byte scalars in place, which needs aligned memory.
