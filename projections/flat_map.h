@@ -11,6 +11,16 @@
 
 namespace rapport::projections {
 
+// Spreads a 64-bit key's bits over all 64 (the splitmix64 finaliser), for tables that index
+// by its low bits: FlatMap, the interner's packed ids, the timelines' slots.
+inline uint64_t MixKey(uint64_t k) {
+  k ^= k >> 30;
+  k *= 0xbf58476d1ce4e5b9ULL;
+  k ^= k >> 27;
+  k *= 0x94d049bb133111ebULL;
+  return k ^ (k >> 31);
+}
+
 class FlatMap {
  public:
   static constexpr uint64_t kEmpty = UINT64_MAX;
@@ -63,14 +73,7 @@ class FlatMap {
   }
 
  private:
-  static uint64_t Mix(uint64_t k) {  // splitmix64 finaliser
-    k ^= k >> 30;
-    k *= 0xbf58476d1ce4e5b9ULL;
-    k ^= k >> 27;
-    k *= 0x94d049bb133111ebULL;
-    return k ^ (k >> 31);
-  }
-  size_t Slot(uint64_t key) const { return Mix(key) & mask_; }
+  size_t Slot(uint64_t key) const { return MixKey(key) & mask_; }
   void Grow() {
     Keys old_keys = std::move(keys_);
     Values old_values = std::move(values_);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "projections/binary_io.h"
+#include "projections/flat_map.h"
 #include "projections/large_table.h"
 
 namespace rapport::projections {
@@ -160,13 +161,6 @@ class Interner {
     uint64_t packed = PackRecordId(id);
     return packed == 0 ? 0 : (uint64_t{1} << 63) | packed;
   }
-  static uint64_t Mix(uint64_t k) {  // splitmix64 finaliser
-    k ^= k >> 30;
-    k *= 0xbf58476d1ce4e5b9ULL;
-    k ^= k >> 27;
-    k *= 0x94d049bb133111ebULL;
-    return k ^ (k >> 31);
-  }
   struct PackedSlot {
     uint64_t key = 0;  // 0 = empty
     Sym id = 0;
@@ -216,7 +210,7 @@ class Interner {
     return d->ids[n] = Add(s);
   }
   Sym FindPacked(uint64_t key) const {
-    for (size_t i = Mix(key) & packed_mask_;; i = (i + 1) & packed_mask_) {
+    for (size_t i = MixKey(key) & packed_mask_;; i = (i + 1) & packed_mask_) {
       const PackedSlot& slot = packed_[i];
       if (slot.key == key) return slot.id;
       if (slot.key == 0) return 0;
@@ -224,7 +218,7 @@ class Interner {
   }
   Sym InternPacked(uint64_t key, std::string_view s) {
     if ((packed_count_ + 1) * 10 > packed_.size() * 7) GrowPacked();
-    for (size_t i = Mix(key) & packed_mask_;; i = (i + 1) & packed_mask_) {
+    for (size_t i = MixKey(key) & packed_mask_;; i = (i + 1) & packed_mask_) {
       PackedSlot& slot = packed_[i];
       if (slot.key == key) return slot.id;
       if (slot.key == 0) {
@@ -241,7 +235,7 @@ class Interner {
     packed_mask_ = packed_.size() - 1;
     for (const PackedSlot& slot : old) {
       if (slot.key == 0) continue;
-      size_t i = Mix(slot.key) & packed_mask_;
+      size_t i = MixKey(slot.key) & packed_mask_;
       while (packed_[i].key != 0) i = (i + 1) & packed_mask_;
       packed_[i] = slot;
     }

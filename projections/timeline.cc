@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "events/schema/payloads_generated.h"
+#include "projections/flat_map.h"
 
 namespace rapport::projections {
 namespace {
@@ -52,16 +53,6 @@ uint64_t TimelineProjection::FindKey(std::string_view type, std::string_view id)
   Sym sym = strings_.Find(id);
   return sym == 0 ? 0 : (code << 32) | sym;
 }
-
-namespace {
-uint64_t Mix(uint64_t k) {
-  k ^= k >> 30;
-  k *= 0xbf58476d1ce4e5b9ULL;
-  k ^= k >> 27;
-  k *= 0x94d049bb133111ebULL;
-  return k ^ (k >> 31);
-}
-}  // namespace
 
 TimelineProjection::EntryList& TimelineProjection::EntryList::operator=(EntryList&& o) noexcept {
   if (this != &o) {
@@ -114,7 +105,7 @@ void TimelineProjection::ReserveSlots(size_t records) {
   size_t mask = slots_.size() - 1;
   for (auto& s : old) {
     if (s.key == 0) continue;
-    size_t i = Mix(s.key) & mask;
+    size_t i = MixKey(s.key) & mask;
     while (slots_[i].key != 0) i = (i + 1) & mask;
     slots_[i] = std::move(s);
   }
@@ -135,13 +126,13 @@ TimelineProjection::Slot& TimelineProjection::ProbeSlot(uint64_t key, size_t i) 
 
 TimelineProjection::Slot& TimelineProjection::FindOrAddSlot(uint64_t key) {
   ReserveSlots(slot_count_ + 1);
-  return ProbeSlot(key, Mix(key) & (slots_.size() - 1));
+  return ProbeSlot(key, MixKey(key) & (slots_.size() - 1));
 }
 
 const TimelineProjection::EntryList* TimelineProjection::FindList(uint64_t key) const {
   if (slots_.empty() || key == 0) return nullptr;
   size_t mask = slots_.size() - 1;
-  for (size_t i = Mix(key) & mask;; i = (i + 1) & mask) {
+  for (size_t i = MixKey(key) & mask;; i = (i + 1) & mask) {
     if (slots_[i].key == key) return &slots_[i].list;
     if (slots_[i].key == 0) return nullptr;
   }
@@ -183,10 +174,10 @@ void TimelineProjection::Flush() {
   // adding them one by one.
   constexpr size_t kAhead = 16;
   for (size_t i = 0; i < n + 2 * kAhead; ++i) {
-    if (i < n) __builtin_prefetch(&slots_[Mix(pending_[i].key) & mask], 1, 3);
+    if (i < n) __builtin_prefetch(&slots_[MixKey(pending_[i].key) & mask], 1, 3);
     if (i >= kAhead && i - kAhead < n) {
       Pending& p = pending_[i - kAhead];
-      p.slot = &ProbeSlot(p.key, Mix(p.key) & mask);
+      p.slot = &ProbeSlot(p.key, MixKey(p.key) & mask);
       p.slot->list.PrefetchEnd();
     }
     if (i >= 2 * kAhead) {
